@@ -1,0 +1,216 @@
+"""Latency of the language server as an editor sees it, over real stdio JSON-RPC.
+
+Measures, as medians over repeated runs:
+- time from process start to the ``initialize`` answer, for blitzls and for a bare pygls
+  server (the floor any pygls server pays for its imports);
+- ``textDocument/codeAction`` listing round trips on a small file and a 10,000-line file,
+  with the cursor in a comment block (action offered) and on code (nothing offered);
+- a ``didChange`` followed by a listing on the large file (the sync path plus listing);
+- the in-process cost of the listing function itself on the large file.
+
+Run: ``.venv/bin/python benchmarks/bench_lsp.py`` (add ``--json`` for machine output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+ROOT = Path(__file__).resolve().parent.parent
+BARE_SERVER = textwrap.dedent(
+    """
+    from pygls.lsp.server import LanguageServer
+    LanguageServer("bare", "0").start_io()
+    """
+)
+
+
+def make_file(functions: int) -> str:
+    """A Python file of ``functions`` 10-line functions, each with a pseudocode block."""
+    parts = ['"""Generated benchmark module — with ünïcödé 😀."""\n', "import os\n", "\n"]
+    for i in range(functions):
+        parts.append(
+            f"def function_{i}(value):\n"
+            f'    """Docstring for function {i}."""\n'
+            f"    # normalise the value {i}\n"
+            "    # then scale it by the factor\n"
+            "    result = value * 2\n"
+            "    if result > 10:\n"
+            "        result -= 1\n"
+            "    return result\n"
+            "\n"
+            "\n"
+        )
+    return "".join(parts)
+
+
+def environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BLITZLS_", "XAI_"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "server"), env.get("PYTHONPATH")]))
+    env["BLITZLS_BASE_URL"] = "http://127.0.0.1:9/v1"  # never contacted by these measurements
+    return env
+
+
+async def time_initialize(command: list[str]) -> float:
+    client = LanguageClient("bench", "0")
+    started = time.perf_counter()
+    await client.start_io(*command, env=environment())
+    await client.initialize_async(
+        types.InitializeParams(capabilities=types.ClientCapabilities(), process_id=os.getpid())
+    )
+    elapsed = time.perf_counter() - started
+    client.initialized(types.InitializedParams())
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    return elapsed
+
+
+async def listing_latencies(rounds: int) -> dict[str, list[float]]:
+    client = LanguageClient("bench", "0")
+    await client.start_io(sys.executable, "-m", "blitzls", "serve", env=environment())
+    await client.initialize_async(
+        types.InitializeParams(capabilities=types.ClientCapabilities(), process_id=os.getpid())
+    )
+    client.initialized(types.InitializedParams())
+    results: dict[str, list[float]] = {}
+    version = 1
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, functions in (("small (100 lines)", 10), ("large (10,000 lines)", 1000)):
+            text = make_file(functions)
+            uri = Path(tmp, f"bench_{functions}.py").as_uri()
+            client.text_document_did_open(
+                types.DidOpenTextDocumentParams(
+                    text_document=types.TextDocumentItem(
+                        uri=uri, language_id="python", version=version, text=text
+                    )
+                )
+            )
+            middle = 3 + (functions // 2) * 10  # the def line of the middle function
+            for label, line in (("comment block", middle + 2), ("code line", middle + 4)):
+                samples = []
+                for _ in range(rounds):
+                    started = time.perf_counter()
+                    await client.text_document_code_action_async(_params(uri, line))
+                    samples.append(time.perf_counter() - started)
+                results[f"codeAction, {name}, cursor on {label}"] = samples
+            if functions == 1000:
+                samples = []
+                for i in range(rounds):
+                    version += 1
+                    started = time.perf_counter()
+                    client.text_document_did_change(
+                        types.DidChangeTextDocumentParams(
+                            text_document=types.VersionedTextDocumentIdentifier(
+                                uri=uri, version=version
+                            ),
+                            content_changes=[
+                                types.TextDocumentContentChangePartial(
+                                    range=types.Range(
+                                        start=types.Position(line=middle + 2, character=6),
+                                        end=types.Position(line=middle + 2, character=6),
+                                    ),
+                                    text="x" if i % 2 == 0 else "",
+                                )
+                            ],
+                        )
+                    )
+                    await client.text_document_code_action_async(_params(uri, middle + 2))
+                    samples.append(time.perf_counter() - started)
+                results["didChange + codeAction, large (10,000 lines)"] = samples
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    return results
+
+
+def _params(uri: str, line: int) -> types.CodeActionParams:
+    position = types.Position(line=line, character=8)
+    return types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(start=position, end=position),
+        context=types.CodeActionContext(diagnostics=[]),
+    )
+
+
+def in_process_listing(rounds: int) -> list[float]:
+    """The listing function alone, without JSON-RPC, on the 10,000-line file."""
+    sys.path.insert(0, str(ROOT / "server"))
+    from blitzls.targets import lines_for_range
+    from blitzls.text.comments import line_comment_prefixes
+    from blitzls.text.document import TextDocument
+
+    doc = TextDocument("file:///bench.py", make_file(1000), 1, "python")
+    line = 3 + 500 * 10 + 2
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        lines_for_range(doc.lines, (line, 4), (line, 4), line_comment_prefixes("python"), is_point=True)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def summarise(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "median_ms": statistics.median(ordered) * 1000,
+        "p90_ms": ordered[int(len(ordered) * 0.9) - 1] * 1000 if len(ordered) >= 10 else float("nan"),
+        "n": len(ordered),
+    }
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    init_blitz, init_bare = [], []
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
+        handle.write(BARE_SERVER)
+        bare_path = handle.name
+    try:
+        for _ in range(args.init_runs):  # interleaved so both see the same machine load
+            init_bare.append(await time_initialize([sys.executable, bare_path]))
+            init_blitz.append(await time_initialize([sys.executable, "-m", "blitzls", "serve"]))
+    finally:
+        os.unlink(bare_path)
+    rows = {
+        "initialize, bare pygls server": summarise(init_bare),
+        "initialize, blitzls": summarise(init_blitz),
+    }
+    for name, samples in (await listing_latencies(args.rounds)).items():
+        rows[name] = summarise(samples)
+    rows["listing function in-process, large file"] = summarise(in_process_listing(args.rounds))
+    return {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "rows": rows,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=200, help="listing requests per case")
+    parser.add_argument("--init-runs", type=int, default=7, help="server starts per server")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = asyncio.run(main_async(args))
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"Machine: {result['machine']}\n")
+    print("| measurement | median (ms) | p90 (ms) | n |\n| --- | ---: | ---: | ---: |")
+    for name, row in result["rows"].items():
+        print(f"| {name} | {row['median_ms']:.2f} | {row['p90_ms']:.2f} | {row['n']} |")
+
+
+if __name__ == "__main__":
+    main()

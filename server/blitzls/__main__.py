@@ -1,0 +1,5 @@
+"""Allow ``python -m blitzls``."""
+
+from blitzls.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""Command line: ``blitzls serve`` (the language server) and ``blitzls run`` (headless actions)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from blitzls import __version__
+from blitzls.config import Settings, from_environment, merge
+
+# Flags that map onto settings; the dest is the settings field name.
+_SETTING_FLAGS: list[tuple[str, str, str]] = [
+    ("--base-url", "base_url", "OpenAI-compatible endpoint (env BLITZLS_BASE_URL)"),
+    ("--model", "model", "model name (env BLITZLS_MODEL)"),
+    (
+        "--api-key-env",
+        "api_key_env",
+        "environment variable holding the API key (default XAI_API_KEY)",
+    ),
+    (
+        "--api-key",
+        "api_key",
+        "API key (prefer BLITZLS_API_KEY: command lines are visible to other users)",
+    ),
+    ("--cache-dir", "cache_dir", "reply cache directory (env BLITZLS_CACHE_DIR)"),
+    ("--timeout", "timeout", "seconds to wait for the next streamed chunk"),
+    ("--max-tokens", "max_tokens", "upper bound of output tokens"),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="blitzls",
+        description="Fast-model code actions for any LSP editor, and the same actions headless.",
+    )
+    parser.add_argument("--version", action="version", version=f"blitzls {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
+    serve.add_argument("--log-file", help="write the server log to this file")
+    serve.add_argument(
+        "--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
+    _add_setting_flags(serve)
+
+    run = commands.add_parser("run", help="run an action on a file and print or write the result")
+    run.add_argument("action", help="action id, e.g. pseudocode")
+    run.add_argument("file", help="the file to edit")
+    run.add_argument(
+        "--lines",
+        help="1-based inclusive line range A-B; a single line N selects the comment block there",
+    )
+    run.add_argument("--write", action="store_true", help="update the file in place")
+    run.add_argument("--json", action="store_true", help="print a machine-readable result")
+    run.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    _add_setting_flags(run)
+    return parser
+
+
+def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("model settings")
+    for flag, dest, text in _SETTING_FLAGS:
+        group.add_argument(flag, dest=f"setting_{dest}", metavar=dest.upper(), help=text)
+
+
+def flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """Settings given as command-line flags (as text)."""
+    return {
+        dest: value
+        for _, dest, _ in _SETTING_FLAGS
+        if (value := getattr(args, f"setting_{dest}", None)) is not None
+    }
+
+
+def load_settings(args: argparse.Namespace) -> tuple[Settings, dict[str, Any], list[str]]:
+    """Environment settings with CLI flags on top, the flags themselves, and any problems."""
+    settings, problems = from_environment()
+    overrides = flag_overrides(args)
+    settings, more = merge(settings, overrides, from_text=True)
+    typed_overrides = {key: getattr(settings, key) for key in overrides}
+    return settings, typed_overrides, problems + more
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    settings, overrides, problems = load_settings(args)
+    if args.command == "serve":
+        return serve(args, settings, overrides, problems)
+    if args.command == "run":
+        from blitzls.run import run_action
+
+        for problem in problems:
+            print(f"blitzls: warning: {problem}; using the default", file=sys.stderr)
+        try:
+            return asyncio.run(run_action(args, settings))
+        except KeyboardInterrupt:
+            print("blitzls: interrupted; the file was not changed", file=sys.stderr)
+            return 130
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+def serve(
+    args: argparse.Namespace, settings: Settings, overrides: dict[str, Any], problems: list[str]
+) -> int:
+    """Start the language server."""
+    handler: logging.Handler = (
+        logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=args.log_level, handlers=[handler])
+    logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
+    for problem in problems:
+        logging.getLogger("blitzls").warning("%s; using the default", problem)
+
+    from blitzls.lsp.features import create_server
+
+    server = create_server(settings, overrides)
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not host or not port.isdigit():
+            print("blitzls: --tcp must look like 127.0.0.1:2087", file=sys.stderr)
+            return 2
+        server.start_tcp(host, int(port))
+    else:
+        server.start_io()
+    return 0

@@ -1,0 +1,249 @@
+"""Settings: one schema with defaults, filled from environment, editor options and CLI flags.
+
+Precedence, lowest first: built-in defaults < environment variables < editor
+initialization options < command-line flags.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+DEFAULT_BASE_URL = "https://api.x.ai/v1"
+DEFAULT_MODEL = "grok-code-fast-1"
+DEFAULT_API_KEY_ENV = "XAI_API_KEY"
+LOCAL_API_KEY = "blitzls-local"  # sent to loopback endpoints, which need some key but check none
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that configures blitzls. Field metadata holds the user-facing description."""
+
+    base_url: str = field(
+        default=DEFAULT_BASE_URL,
+        metadata={"env": "BLITZLS_BASE_URL", "doc": "OpenAI-compatible endpoint base URL."},
+    )
+    model: str = field(
+        default=DEFAULT_MODEL, metadata={"env": "BLITZLS_MODEL", "doc": "Model name."}
+    )
+    api_key: str = field(
+        default="",
+        repr=False,
+        metadata={
+            "env": "BLITZLS_API_KEY",
+            "doc": "API key. Prefer an environment variable over writing it into a file.",
+        },
+    )
+    api_key_env: str = field(
+        default=DEFAULT_API_KEY_ENV,
+        metadata={
+            "env": "BLITZLS_API_KEY_ENV",
+            "doc": "Environment variable read for the key when api_key is empty.",
+        },
+    )
+    cache: bool = field(
+        default=True,
+        metadata={"env": "BLITZLS_CACHE", "doc": "Cache model replies on disk."},
+    )
+    cache_dir: str = field(
+        default="",
+        metadata={
+            "env": "BLITZLS_CACHE_DIR",
+            "doc": "Cache directory (default: the platform's user cache directory).",
+        },
+    )
+    cache_size_mb: int = field(
+        default=256,
+        metadata={"env": "BLITZLS_CACHE_SIZE_MB", "doc": "Upper bound of the disk cache."},
+    )
+    timeout: float = field(
+        default=60.0,
+        metadata={
+            "env": "BLITZLS_TIMEOUT",
+            "doc": "Seconds to wait for the next streamed chunk.",
+        },
+    )
+    connect_timeout: float = field(
+        default=10.0,
+        metadata={"env": "BLITZLS_CONNECT_TIMEOUT", "doc": "Seconds to wait for a connection."},
+    )
+    max_retries: int = field(
+        default=2,
+        metadata={
+            "env": "BLITZLS_MAX_RETRIES",
+            "doc": "Retries on connection errors, 429 and 5xx.",
+        },
+    )
+    max_tokens: int = field(
+        default=4096,
+        metadata={"env": "BLITZLS_MAX_TOKENS", "doc": "Upper bound of output tokens per call."},
+    )
+    temperature: float | None = field(
+        default=None,
+        metadata={
+            "env": "BLITZLS_TEMPERATURE",
+            "doc": "Sampling temperature (unset: the endpoint's default).",
+        },
+    )
+    context_lines: int = field(
+        default=400,
+        metadata={
+            "env": "BLITZLS_CONTEXT_LINES",
+            "doc": "Most file lines sent as context around the target range.",
+        },
+    )
+
+    def resolved_api_key(self) -> str:
+        """The key to send: explicit, else from ``api_key_env``, else a placeholder for loopback."""
+        if self.api_key:
+            return self.api_key
+        if self.api_key_env:
+            from_env = os.environ.get(self.api_key_env, "")
+            if from_env:
+                return from_env
+        if is_loopback(self.base_url):
+            return LOCAL_API_KEY
+        return ""
+
+    def resolved_cache_dir(self) -> Path:
+        """Where the disk cache lives."""
+        if self.cache_dir:
+            return Path(self.cache_dir).expanduser()
+        return user_cache_dir() / "replies"
+
+    def missing_key_message(self) -> str:
+        """How to fix a missing API key, in one line."""
+        host = urlsplit(self.base_url).hostname or self.base_url
+        return (
+            f"no API key for {host}: set {self.api_key_env or 'BLITZLS_API_KEY'} "
+            "(or BLITZLS_API_KEY, or the 'apiKey' editor setting), or point BLITZLS_BASE_URL "
+            "at a local server such as Ollama (http://localhost:11434/v1)"
+        )
+
+
+class SettingsError(ValueError):
+    """A setting has a wrong type or value; the message names the key."""
+
+
+_ALIASES = {
+    # camelCase spellings used by editors' JSON settings
+    "baseUrl": "base_url",
+    "apiKey": "api_key",
+    "apiKeyEnv": "api_key_env",
+    "cacheDir": "cache_dir",
+    "cacheSizeMb": "cache_size_mb",
+    "connectTimeout": "connect_timeout",
+    "maxRetries": "max_retries",
+    "maxTokens": "max_tokens",
+    "contextLines": "context_lines",
+}
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def _coerce(name: str, value: Any, *, from_text: bool) -> Any:
+    """Convert ``value`` to the type of field ``name`` or raise SettingsError naming the key."""
+    default = _FIELDS[name].default
+    if name == "temperature":
+        if value is None or value == "":
+            return None
+        kind: type = float
+    else:
+        kind = type(default)
+    try:
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            if from_text and str(value).strip().lower() in {"1", "true", "yes", "on"}:
+                return True
+            if from_text and str(value).strip().lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError
+        if kind is int:
+            if isinstance(value, bool) or (not from_text and not isinstance(value, int)):
+                raise ValueError
+            return int(value)
+        if kind is float:
+            if isinstance(value, bool) or (
+                not from_text and not isinstance(value, (int, float))
+            ):
+                raise ValueError
+            number = float(value)
+            if number < 0:
+                raise ValueError
+            return number
+        if kind is str:
+            if not isinstance(value, str):
+                raise ValueError
+            return value
+    except (TypeError, ValueError):
+        pass
+    raise SettingsError(f"setting '{name}' must be {_type_word(kind)}, got {value!r}")
+
+
+def _type_word(kind: type) -> str:
+    return {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}.get(
+        kind, kind.__name__
+    )
+
+
+def _normalise_key(key: str) -> str:
+    return _ALIASES.get(key, key)
+
+
+def merge(
+    base: Settings, values: Mapping[str, Any], *, from_text: bool = False
+) -> tuple[Settings, list[str]]:
+    """Apply ``values`` over ``base``; unknown keys and bad values are reported, not fatal."""
+    changes: dict[str, Any] = {}
+    problems: list[str] = []
+    for raw_key, value in values.items():
+        key = _normalise_key(raw_key)
+        if key not in _FIELDS:
+            problems.append(f"unknown setting '{raw_key}'")
+            continue
+        try:
+            changes[key] = _coerce(key, value, from_text=from_text)
+        except SettingsError as exc:
+            problems.append(str(exc))
+    return dataclasses.replace(base, **changes), problems
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> tuple[Settings, list[str]]:
+    """Defaults overlaid with ``BLITZLS_*`` environment variables."""
+    env = os.environ if environ is None else environ
+    values = {
+        f.name: env[f.metadata["env"]]
+        for f in dataclasses.fields(Settings)
+        if f.metadata.get("env") in env
+    }
+    return merge(Settings(), values, from_text=True)
+
+
+def is_loopback(base_url: str) -> bool:
+    """True for endpoints on this machine (Ollama, llama.cpp, a test server)."""
+    host = urlsplit(base_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def user_cache_dir() -> Path:
+    """The platform's per-user cache directory for blitzls."""
+    if sys.platform == "win32":
+        root = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(root) / "blitzls" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "blitzls"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "blitzls"

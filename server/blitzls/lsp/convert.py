@@ -1,0 +1,51 @@
+"""Conversions between blitzls's LSP-free text types and lsprotocol types."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lsprotocol import types
+
+from blitzls.text.edits import TextEditSpec
+from blitzls.text.positions import Pos
+
+
+def to_position(pos: Pos) -> types.Position:
+    return types.Position(line=pos.line, character=pos.character)
+
+
+def from_position(pos: types.Position) -> Pos:
+    return Pos(pos.line, pos.character)
+
+
+def to_text_edits(edits: Sequence[TextEditSpec]) -> list[types.TextEdit]:
+    return [
+        types.TextEdit(
+            range=types.Range(start=to_position(e.start), end=to_position(e.end)),
+            new_text=e.new_text,
+        )
+        for e in edits
+    ]
+
+
+def workspace_edit(
+    uri: str,
+    version: int | None,
+    edits: Sequence[TextEditSpec],
+    *,
+    document_changes: bool,
+) -> types.WorkspaceEdit:
+    """A versioned ``TextDocumentEdit`` when the client supports it, else plain ``changes``."""
+    text_edits: list[types.TextEdit] = to_text_edits(edits)
+    if document_changes:
+        return types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(
+                        uri=uri, version=version
+                    ),
+                    edits=list(text_edits),
+                )
+            ]
+        )
+    return types.WorkspaceEdit(changes={uri: list(text_edits)})

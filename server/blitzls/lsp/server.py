@@ -1,0 +1,196 @@
+"""The blitzls language server: server-wide state and the work behind each LSP request."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from lsprotocol import types
+from pygls.capabilities import get_capability
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from blitzls import __version__
+from blitzls.actions import ActionSpec, find_action
+from blitzls.config import Settings, merge
+from blitzls.engine import Engine, Outcome, Snapshot
+from blitzls.lsp.convert import workspace_edit
+from blitzls.lsp.protocol import BlitzProtocol
+from blitzls.model.errors import ModelError
+from blitzls.replies.extract import ReplyError
+from blitzls.text.document import TextDocument
+from blitzls.text.edits import minimal_edits
+from blitzls.text.positions import Encoding
+
+log = logging.getLogger(__name__)
+
+APPLY_ACTION_COMMAND = "blitzls.applyAction"
+
+
+class ActionFailed(Exception):
+    """An action could not produce an edit; the message is shown to the user."""
+
+
+class BlitzServer(LanguageServer):
+    """Holds open documents, settings and the engine."""
+
+    def __init__(self, base_settings: Settings, overrides: Mapping[str, Any] | None = None) -> None:
+        super().__init__(
+            "blitzls",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=BlitzProtocol,
+        )
+        self.base_settings = base_settings
+        self.overrides = dict(overrides or {})
+        self.settings = base_settings
+        self.engine = Engine(base_settings)
+        self.documents: dict[str, TextDocument] = {}
+        self.encoding: Encoding = "utf-16"
+        self.root_path: str | None = None
+        self.pending_messages: list[types.ShowMessageParams] = []
+
+    # --- settings -------------------------------------------------------------------
+
+    def apply_options(self, options: Any) -> list[str]:
+        """Merge editor options (a ``blitzls`` section or a flat mapping) over the base settings.
+
+        CLI flags (``overrides``) still win. Returns the problems found, each naming its key.
+        """
+        problems: list[str] = []
+        settings = self.base_settings
+        if isinstance(options, Mapping):
+            section = options.get("blitzls", options)
+            if isinstance(section, Mapping):
+                settings, problems = merge(settings, section)
+            else:
+                problems.append("setting 'blitzls' must be an object")
+        elif options is not None:
+            problems.append("initialization options must be an object")
+        settings, more = merge(settings, self.overrides)
+        self.settings = settings
+        self.engine.configure(settings)
+        return problems + more
+
+    def warm_up_in_background(self) -> None:
+        """Import the model client and open the cache off the request path."""
+
+        def run() -> None:
+            try:
+                self.engine.warm_up()
+            except Exception:  # warming is an optimisation; real errors surface on use
+                log.debug("warm-up failed", exc_info=True)
+
+        threading.Thread(target=run, name="blitzls-warm-up", daemon=True).start()
+
+    # --- client capabilities --------------------------------------------------------
+
+    def supports(self, path: str, default: Any = None) -> Any:
+        return get_capability(self.client_capabilities, path, default)
+
+    def resolves_edits(self) -> bool:
+        props = self.supports("text_document.code_action.resolve_support.properties", []) or []
+        return "edit" in props
+
+    def uses_document_changes(self) -> bool:
+        return bool(self.supports("workspace.workspace_edit.document_changes", False))
+
+    # --- documents ------------------------------------------------------------------
+
+    def label_for(self, uri: str) -> str:
+        """The name the model sees for a document: workspace-relative path when possible."""
+        path = to_fs_path(uri)
+        if not path:
+            return uri
+        if self.root_path:
+            try:
+                relative = os.path.relpath(path, self.root_path)
+            except ValueError:
+                relative = path
+            if not relative.startswith(".."):
+                return relative.replace(os.sep, "/")
+        return os.path.basename(path)
+
+    def message(self, text: str, kind: types.MessageType = types.MessageType.Error) -> None:
+        self.window_show_message(types.ShowMessageParams(type=kind, message=f"blitzls: {text}"))
+
+    # --- actions --------------------------------------------------------------------
+
+    async def compute_edit(self, data: Mapping[str, Any]) -> tuple[types.WorkspaceEdit, Outcome]:
+        """Run the action described by a code action's ``data`` and build its edit."""
+        action, uri, start, end = _parse_data(data)
+        doc = self.documents.get(uri)
+        if doc is None:
+            raise ActionFailed(f"{uri} is not open in the editor")
+        if doc.version != data.get("version") and (
+            end > doc.line_count or _lines_digest(doc, start, end) != data.get("digest")
+        ):
+            raise ActionFailed("the document changed since the action was offered; try again")
+        snapshot = Snapshot(tuple(doc.lines), doc.version, doc.language_id, self.label_for(uri))
+        try:
+            outcome = await self.engine.run(action, snapshot, start, end)
+        except (ModelError, ReplyError) as exc:
+            raise ActionFailed(str(exc)) from exc
+        current = self.documents.get(uri)
+        if current is None:
+            raise ActionFailed("the document was closed while the model was answering")
+        start_offset = _anchor(current, outcome)
+        edits = minimal_edits(
+            current, start_offset, start_offset + len(outcome.old_text), outcome.new_text,
+            self.encoding,
+        )
+        edit = workspace_edit(
+            uri, current.version, edits, document_changes=self.uses_document_changes()
+        )
+        log.info(
+            "%s on %s lines %d-%d: %s, %d edits, %.0f ms",
+            action.id,
+            snapshot.label,
+            start + 1,
+            end,
+            "cache hit" if outcome.cache_hit else f"{outcome.usage.get('completion_tokens', 0)} tokens",
+            len(edits),
+            outcome.seconds * 1000,
+        )
+        return edit, outcome
+
+
+def _parse_data(data: Mapping[str, Any]) -> tuple[ActionSpec, str, int, int]:
+    if not isinstance(data, Mapping):
+        raise ActionFailed("the code action carries no data")
+    action = find_action(str(data.get("action", "")))
+    uri, start, end = data.get("uri"), data.get("start"), data.get("end")
+    if action is None or not isinstance(uri, str):
+        raise ActionFailed("unknown code action")
+    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
+        raise ActionFailed("the code action has an invalid range")
+    return action, uri, start, end
+
+
+def _lines_digest(doc: TextDocument, start: int, end: int) -> str:
+    """A short fingerprint of lines [start, end) to tell whether they changed."""
+    text = "".join(doc.lines[start:end])
+    return hashlib.blake2s(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def _anchor(current: TextDocument, outcome: Outcome) -> int:
+    """Where the edited region is in the current document; refuse if that is unclear.
+
+    Unchanged document: the original offset. Changed document: the region's original text
+    must occur exactly once, else the edit would land in the wrong place.
+    """
+    old = outcome.old_text
+    if current.version == outcome.snapshot.version:
+        return outcome.start_offset
+    text = current.text
+    at = text.find(old) if old else -1
+    whole_lines = at >= 0 and (at == 0 or text[at - 1] in "\r\n")
+    if not whole_lines or text.find(old, at + 1) >= 0:
+        raise ActionFailed(
+            "the document changed while the model was answering; the edit was not applied"
+        )
+    return at

@@ -1,0 +1,53 @@
+"""Which lines an action works on, from an editor range or a CLI ``--lines`` value."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from blitzls.text.comments import comment_block_around
+
+
+def lines_for_range(
+    lines: Sequence[str],
+    start: tuple[int, int],
+    end: tuple[int, int],
+    prefixes: tuple[str, ...],
+    *,
+    is_point: bool,
+) -> tuple[int, int] | None:
+    """The [start, end) line span an editor range selects, or None when nothing applies.
+
+    ``start``/``end`` are (line, character) pairs; ``is_point`` is true for an empty or
+    one-character range (a cursor; Helix sends one character), which selects the block of
+    comment lines around the cursor. A real selection selects every line it touches, except
+    a last line it only reaches at column 0.
+    """
+    count = len(lines)
+    start_line = min(max(start[0], 0), count - 1)
+    if is_point:
+        return comment_block_around(lines, start_line, prefixes)
+    end_line = min(max(end[0], start_line), count - 1)
+    if end_line > start_line and end[1] == 0:
+        end_line -= 1
+    if not any(line.strip() for line in lines[start_line : end_line + 1]):
+        return None
+    return start_line, end_line + 1
+
+
+def parse_line_spec(spec: str) -> tuple[int, int | None]:
+    """Parse a 1-based CLI ``--lines`` value: ``12-15`` or a single ``12``.
+
+    Returns 0-based (start, end_exclusive) or (start, None) for a single line.
+    """
+    text = spec.strip()
+    try:
+        if "-" in text:
+            first_text, last_text = text.split("-", 1)
+            first, last = int(first_text), int(last_text)
+        else:
+            first, last = int(text), 0
+    except ValueError:
+        raise ValueError(f"--lines must look like 12 or 12-15, got {spec!r}") from None
+    if first < 1 or (last and last < first):
+        raise ValueError(f"--lines must be 1-based with start <= end, got {spec!r}")
+    return (first - 1, last) if last else (first - 1, None)

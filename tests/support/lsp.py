@@ -1,0 +1,115 @@
+"""Helpers for end-to-end tests: start the real server over stdio and apply its edits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.conftest import SERVER_COMMAND
+
+PRESETS = {"vscode": "visual-studio-code", "neovim": "neovim@v0.11.0"}
+
+
+def capabilities(preset: str) -> types.ClientCapabilities:
+    return client_capabilities(PRESETS[preset])
+
+
+@asynccontextmanager
+async def lsp_session(
+    env: dict[str, str],
+    caps: types.ClientCapabilities,
+    *,
+    initialization_options: Any = None,
+    root_uri: str | None = None,
+) -> AsyncIterator[LanguageClient]:
+    """A pytest-lsp client connected to a fresh ``blitzls serve`` process."""
+    config = ClientServerConfig(server_command=SERVER_COMMAND, server_env=env)
+    client = await config.start()
+    assert isinstance(client, LanguageClient)
+    applied: list[types.WorkspaceEdit] = []
+    client.applied_edits = applied  # type: ignore[attr-defined]
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def on_apply_edit(
+        ls: LanguageClient, params: types.ApplyWorkspaceEditParams
+    ) -> types.ApplyWorkspaceEditResult:
+        applied.append(params.edit)
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    result = await client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps,
+            initialization_options=initialization_options,
+            root_uri=root_uri,
+        )
+    )
+    client.init_result = result  # type: ignore[attr-defined]
+    try:
+        yield client
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _units(text: str, encoding: str) -> int:
+    if encoding == "utf-8":
+        return len(text.encode("utf-8"))
+    if encoding == "utf-16":
+        return len(text.encode("utf-16-le")) // 2
+    return len(text)
+
+
+def _offset(text: str, position: types.Position, encoding: str) -> int:
+    """Offset of an LSP position, written independently of the server's implementation."""
+    starts = [0] + [m.end() for m in _BREAK.finditer(text)]
+    assert position.line < len(starts), f"line {position.line} is past the end"
+    start = starts[position.line]
+    line_end = _BREAK.search(text, start)
+    line = text[start : line_end.start() if line_end else len(text)]
+    consumed = 0
+    for index, char in enumerate(line):
+        if consumed == position.character:
+            return start + index
+        consumed += _units(char, encoding)
+    assert consumed == position.character, "position is not on a character boundary"
+    return start + len(line)
+
+
+def apply_text_edits(text: str, edits: Sequence[types.TextEdit], encoding: str) -> str:
+    """Apply LSP edits as a client would (all positions refer to the original text)."""
+    spans = sorted(
+        (
+            (_offset(text, e.range.start, encoding), _offset(text, e.range.end, encoding), e.new_text)
+            for e in edits
+        ),
+        key=lambda item: item[0],
+    )
+    out, cursor = [], 0
+    for start, end, new in spans:
+        assert start >= cursor, "overlapping edits"
+        out.append(text[cursor:start])
+        out.append(new)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def edits_of(edit: types.WorkspaceEdit, uri: str) -> tuple[list[types.TextEdit], int | None]:
+    """The text edits for ``uri`` and the document version they were computed for."""
+    if edit.document_changes:
+        for change in edit.document_changes:
+            assert isinstance(change, types.TextDocumentEdit)
+            if change.text_document.uri == uri:
+                return [e for e in change.edits if isinstance(e, types.TextEdit)], (
+                    change.text_document.version
+                )
+    assert edit.changes is not None and uri in edit.changes, "no edits for the document"
+    return list(edit.changes[uri]), None
