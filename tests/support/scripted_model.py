@@ -47,7 +47,9 @@ class Reply:
     tokens_per_second: float | None = None  # overrides chunk_delay; ~4 chars per token
     finish_reason: str = "stop"
     status: int = 200
-    error_body: str | None = None  # body for status != 200 (default: an OpenAI error object)
+    error_body: str | None = None  # raw body sent instead of an answer (any status);
+    # for status != 200 the default is an OpenAI error object
+    raw_events: list[str] | None = None  # stream exactly these ``data:`` payloads, then end
     headers: dict[str, str] = field(default_factory=dict)  # extra response headers
     usage: dict[str, Any] | None = None  # None: estimated from the text lengths
     cut_after_chunks: int | None = None  # drop the connection after this many text chunks
@@ -288,7 +290,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._wait_until(float("inf"))
             return
-        if reply.status != 200:
+        if reply.status != 200 or reply.error_body is not None:
             self._wait_until(time.monotonic() + reply.first_token_delay)
             self._send_error_reply(reply)
             return
@@ -348,6 +350,11 @@ class _Handler(BaseHTTPRequestHandler):
                 **reply.headers,
             },
         )
+        if reply.raw_events is not None:
+            for payload in reply.raw_events:
+                self._send_chunk(b"data: " + payload.encode() + b"\n\n")
+            self._send(b"0\r\n\r\n")
+            return
         base: dict[str, Any] = {
             "id": _completion_id(),
             "object": "chat.completion.chunk",

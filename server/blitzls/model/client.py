@@ -176,7 +176,7 @@ class ChatModel:
                     temperature=temperature if temperature is not None else omit,
                 )
             except Exception as exc:
-                raise self._map_error(exc, mid_stream=False) from None
+                raise self._map_error(exc, mid_stream=False) from exc
             while not got.stopped_early:
                 chunk = await self._next_chunk(stream)
                 if chunk is None:
@@ -225,7 +225,7 @@ class ChatModel:
         except StopAsyncIteration:
             return None
         except Exception as exc:
-            raise self._map_error(exc, mid_stream=True) from None
+            raise self._map_error(exc, mid_stream=True) from exc
 
     def _take(self, chunk: object, got: _Collected) -> str:
         """Record one chunk's reasoning, usage and finish reason; return its answer text."""
@@ -237,6 +237,8 @@ class ChatModel:
         if isinstance(model, str) and model:
             got.model = model
         choices = getattr(chunk, "choices", None)
+        if choices is None and usage is None:
+            raise bad_response_error(self.base_url, "sent an event that is not a completion chunk")
         if choices is None:
             choices = []
         if not isinstance(choices, list):
@@ -414,14 +416,19 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 
 
 def _connect_reason(cause: BaseException | None, api_key: str) -> str:
+    """A short reason from the exception chain (the SDK wraps the OSError several times)."""
     if cause is None:
         return ""
-    text = str(cause)
-    lowered = text.lower()
-    if "refused" in lowered:
+    chain: list[BaseException] = []
+    current: BaseException | None = cause
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    lowered = " ".join(str(e) for e in chain).lower()
+    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in lowered:
         return "connection refused"
     if any(s in lowered for s in ("name or service", "nodename", "getaddrinfo", "resolution")):
         return "host name not found"
     if "certificate" in lowered or "ssl" in lowered:
-        return "TLS error: " + scrub(text, api_key)
-    return scrub(text, api_key)
+        return "TLS error: " + scrub(str(chain[-1]), api_key)
+    return scrub(str(chain[-1]), api_key)
