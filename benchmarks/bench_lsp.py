@@ -158,7 +158,9 @@ def in_process_listing(rounds: int) -> list[float]:
     samples = []
     for _ in range(rounds):
         started = time.perf_counter()
-        lines_for_range(doc.lines, (line, 4), (line, 4), line_comment_prefixes("python"), is_point=True)
+        lines_for_range(
+            doc.lines, (line, 4), (line, 4), line_comment_prefixes("python"), is_point=True
+        )
         samples.append(time.perf_counter() - started)
     return samples
 
@@ -167,7 +169,9 @@ def summarise(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     return {
         "median_ms": statistics.median(ordered) * 1000,
-        "p90_ms": ordered[int(len(ordered) * 0.9) - 1] * 1000 if len(ordered) >= 10 else float("nan"),
+        "p90_ms": ordered[int(len(ordered) * 0.9) - 1] * 1000
+        if len(ordered) >= 10
+        else float("nan"),
         "n": len(ordered),
     }
 
@@ -191,7 +195,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         rows[name] = summarise(samples)
     rows["listing function in-process, large file"] = summarise(in_process_listing(args.rounds))
     return {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": (
+            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        ),
         "rows": rows,
     }
 

@@ -64,7 +64,7 @@ class Settings:
         metadata={"env": "BLITZLS_CACHE_SIZE_MB", "doc": "Upper bound of the disk cache."},
     )
     timeout: float = field(
-        default=60.0,
+        default=30.0,
         metadata={
             "env": "BLITZLS_TIMEOUT",
             "doc": "Seconds to wait for the next streamed chunk.",
@@ -75,7 +75,7 @@ class Settings:
         metadata={"env": "BLITZLS_CONNECT_TIMEOUT", "doc": "Seconds to wait for a connection."},
     )
     max_retries: int = field(
-        default=2,
+        default=1,
         metadata={
             "env": "BLITZLS_MAX_RETRIES",
             "doc": "Retries on connection errors, 429 and 5xx.",
@@ -171,9 +171,7 @@ def _coerce(name: str, value: Any, *, from_text: bool) -> Any:
                 raise ValueError
             return int(value)
         if kind is float:
-            if isinstance(value, bool) or (
-                not from_text and not isinstance(value, (int, float))
-            ):
+            if isinstance(value, bool) or (not from_text and not isinstance(value, (int, float))):
                 raise ValueError
             number = float(value)
             if number < 0:

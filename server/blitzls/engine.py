@@ -185,12 +185,10 @@ class Engine:
             hit = True
         else:
             completion = await self._ask(messages, params, on_progress)
-            reply, usage, model_seconds, hit = (
-                completion.text,
-                _usage_dict(completion.usage),
-                completion.seconds,
-                False,
-            )
+            reply, model_seconds, hit = completion.text, completion.seconds, False
+            usage = _usage_dict(completion.usage)
+            if not usage["completion_tokens"]:  # no usage chunk, e.g. the stream was stopped early
+                usage.update(estimate_usage(messages, completion.text, completion.reasoning))
         new_lines = self._fit(reply, snapshot, start_line, end_line)
         outcome = Outcome(
             snapshot=snapshot,
@@ -258,6 +256,17 @@ def _eol_of(lines: Sequence[str], start: int) -> str:
         if stripped != line:
             return line[len(stripped) :]
     return "\n"
+
+
+def estimate_usage(messages: Sequence[dict[str, str]], text: str, reasoning: str) -> dict[str, int]:
+    """Rough token counts (about four characters a token) for replies without usage data."""
+    prompt = sum(len(m["content"]) for m in messages)
+    return {
+        "prompt_tokens": -(-prompt // 4),
+        "completion_tokens": -(-len(text) // 4),
+        "reasoning_tokens": -(-len(reasoning) // 4),
+        "estimated": 1,
+    }
 
 
 def _usage_dict(usage: Usage) -> dict[str, int]:

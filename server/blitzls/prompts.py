@@ -72,7 +72,9 @@ def file_context(lines: Sequence[str], start: int, end: int, budget: int) -> str
         last = min(end + HEADER_LINES, total)
     parts = []
     if first > HEADER_LINES:
-        parts.append(f"Lines 1-{HEADER_LINES}:\n```\n{_normalise(''.join(lines[:HEADER_LINES]))}\n```")
+        parts.append(
+            f"Lines 1-{HEADER_LINES}:\n```\n{_normalise(''.join(lines[:HEADER_LINES]))}\n```"
+        )
     elif first > 0:
         first = 0
     parts.append(

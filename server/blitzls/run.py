@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import os
@@ -68,8 +69,9 @@ async def _run(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
     path = Path(args.file)
     original = _read(path)
     text = _decode(path, original)
-    doc = TextDocument(path.as_uri() if path.is_absolute() else str(path), text, 0,
-                       language_from_path(str(path)))
+    doc = TextDocument(
+        path.as_uri() if path.is_absolute() else str(path), text, 0, language_from_path(str(path))
+    )
     start, end = _target_lines(args.lines, doc)
     snapshot = Snapshot(tuple(doc.lines), 0, doc.language_id, path.name)
     outcome = await engine.run(action, snapshot, start, end)
@@ -142,10 +144,8 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 

@@ -26,9 +26,12 @@ def lines_for_range(
     start_line = min(max(start[0], 0), count - 1)
     if is_point:
         return comment_block_around(lines, start_line, prefixes)
-    end_line = min(max(end[0], start_line), count - 1)
-    if end_line > start_line and end[1] == 0:
-        end_line -= 1
+    if end[0] >= count:  # past the end: through the last line
+        end_line = count - 1
+    else:
+        end_line = max(end[0], start_line)
+        if end_line > start_line and end[1] == 0:
+            end_line -= 1
     if not any(line.strip() for line in lines[start_line : end_line + 1]):
         return None
     return start_line, end_line + 1

@@ -66,9 +66,11 @@ async def test_every_reply_shape_lands_exactly_on_the_pseudocode(
             open_document(client, uri, INVENTORY)
             # The cursor sits after the emoji of the first comment line (a point range).
             line = INVENTORY.splitlines()[PSEUDOCODE_LINES[0]]
-            cursor = len(line.encode("utf-8")) if encoding == "utf-8" else len(
-                line.encode("utf-16-le")
-            ) // 2
+            cursor = (
+                len(line.encode("utf-8"))
+                if encoding == "utf-8"
+                else len(line.encode("utf-16-le")) // 2
+            )
             requests_before = model_server.request_count
             actions = await actions_at(client, uri, (PSEUDOCODE_LINES[0], cursor))
             assert model_server.request_count == requests_before, "listing called the model"

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Union
 
+from cattrs import Converter
 from lsprotocol import types
+from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import register_lsp_features
 
 from tests.conftest import SERVER_COMMAND
 
@@ -17,6 +20,32 @@ PRESETS = {"vscode": "visual-studio-code", "neovim": "neovim@v0.11.0"}
 
 def capabilities(preset: str) -> types.ClientCapabilities:
     return client_capabilities(PRESETS[preset])
+
+
+def _converter() -> Converter:
+    """lsprotocol's converter, with its Command-or-CodeAction guess fixed.
+
+    lsprotocol reads any code action that has a ``command`` as a ``Command``; a ``Command``
+    is only an object whose ``command`` is a string (as VS Code decides).
+    """
+    converter: Converter = default_converter()
+
+    def code_action_or_command(obj: Any, _: type) -> types.Command | types.CodeAction:
+        if isinstance(obj.get("command"), str):
+            return converter.structure(obj, types.Command)
+        return converter.structure(obj, types.CodeAction)
+
+    converter.register_structure_hook(
+        Union[types.Command, types.CodeAction],  # noqa: UP007 - the key lsprotocol registered
+        code_action_or_command,
+    )
+    return converter
+
+
+def _make_client() -> LanguageClient:
+    client = LanguageClient(converter_factory=_converter)
+    register_lsp_features(client)
+    return client
 
 
 @asynccontextmanager
@@ -28,7 +57,9 @@ async def lsp_session(
     root_uri: str | None = None,
 ) -> AsyncIterator[LanguageClient]:
     """A pytest-lsp client connected to a fresh ``blitzls serve`` process."""
-    config = ClientServerConfig(server_command=SERVER_COMMAND, server_env=env)
+    config = ClientServerConfig(
+        server_command=SERVER_COMMAND, server_env=env, client_factory=_make_client
+    )
     client = await config.start()
     assert isinstance(client, LanguageClient)
     applied: list[types.WorkspaceEdit] = []
@@ -87,7 +118,11 @@ def apply_text_edits(text: str, edits: Sequence[types.TextEdit], encoding: str) 
     """Apply LSP edits as a client would (all positions refer to the original text)."""
     spans = sorted(
         (
-            (_offset(text, e.range.start, encoding), _offset(text, e.range.end, encoding), e.new_text)
+            (
+                _offset(text, e.range.start, encoding),
+                _offset(text, e.range.end, encoding),
+                e.new_text,
+            )
             for e in edits
         ),
         key=lambda item: item[0],

@@ -32,7 +32,7 @@ def create_server(settings: Settings, overrides: dict[str, Any] | None = None) -
     return server
 
 
-def _register(server: BlitzServer) -> None:  # noqa: C901 - one place that lists every handler
+def _register(server: BlitzServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls: BlitzServer, params: types.InitializeParams) -> None:
         encoding = str(ls.workspace.position_encoding or "utf-16")
@@ -110,7 +110,7 @@ def _register(server: BlitzServer) -> None:  # noqa: C901 - one place that lists
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def resolve_code_action(ls: BlitzServer, action: types.CodeAction) -> types.CodeAction:
         try:
-            edit, _ = await ls.compute_edit(action.data)
+            edit, _ = await ls.compute_edit(action.data or {})
         except ActionFailed as exc:
             ls.message(str(exc))
             return action
@@ -121,7 +121,7 @@ def _register(server: BlitzServer) -> None:  # noqa: C901 - one place that lists
     async def apply_action(ls: BlitzServer, data: dict[str, Any]) -> bool:
         """For clients that cannot resolve edits: compute and apply in one step."""
         try:
-            edit, outcome = await ls.compute_edit(data)
+            edit, _ = await ls.compute_edit(data)
         except ActionFailed as exc:
             ls.message(str(exc))
             return False
@@ -129,7 +129,9 @@ def _register(server: BlitzServer) -> None:  # noqa: C901 - one place that lists
             types.ApplyWorkspaceEditParams(edit=edit, label=f"blitzls: {data.get('title', '')}")
         )
         if not result.applied:
-            ls.message(f"the editor did not apply the edit ({result.failure_reason or 'no reason'})")
+            ls.message(
+                f"the editor did not apply the edit ({result.failure_reason or 'no reason'})"
+            )
         return bool(result.applied)
 
 
@@ -172,6 +174,8 @@ def _offer(
     )
     if not ls.resolves_edits():
         action.command = types.Command(
-            title=spec.title, command=APPLY_ACTION_COMMAND, arguments=[{**data, "title": spec.title}]
+            title=spec.title,
+            command=APPLY_ACTION_COMMAND,
+            arguments=[{**data, "title": spec.title}],
         )
     return action

@@ -140,7 +140,10 @@ class BlitzServer(LanguageServer):
             raise ActionFailed("the document was closed while the model was answering")
         start_offset = _anchor(current, outcome)
         edits = minimal_edits(
-            current, start_offset, start_offset + len(outcome.old_text), outcome.new_text,
+            current,
+            start_offset,
+            start_offset + len(outcome.old_text),
+            outcome.new_text,
             self.encoding,
         )
         edit = workspace_edit(
@@ -152,7 +155,9 @@ class BlitzServer(LanguageServer):
             snapshot.label,
             start + 1,
             end,
-            "cache hit" if outcome.cache_hit else f"{outcome.usage.get('completion_tokens', 0)} tokens",
+            "cache hit"
+            if outcome.cache_hit
+            else f"{outcome.usage.get('completion_tokens', 0)} tokens",
             len(edits),
             outcome.seconds * 1000,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -107,10 +108,8 @@ class ReplyCache:
         log.warning("%s", self.warning)
         cache, self._cache = self._cache, None
         if cache is not None:
-            try:
+            with contextlib.suppress(Exception):
                 cache.close()
-            except Exception:
-                pass
 
 
 def _restrict_permissions(directory: Path) -> None:
