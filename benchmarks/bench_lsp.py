@@ -215,7 +215,7 @@ def main() -> None:
     print(f"Machine: {result['machine']}\n")
     print("| measurement | median (ms) | p90 (ms) | n |\n| --- | ---: | ---: | ---: |")
     for name, row in result["rows"].items():
-        print(f"| {name} | {row['median_ms']:.2f} | {row['p90_ms']:.2f} | {row['n']} |")
+        print(f"| {name} | {row['median_ms']:.3f} | {row['p90_ms']:.3f} | {row['n']} |")
 
 
 if __name__ == "__main__":

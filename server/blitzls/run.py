@@ -156,8 +156,8 @@ def _report(args: argparse.Namespace, result: dict[str, Any]) -> None:
         difflib.unified_diff(
             result["old"].splitlines(keepends=True),
             result["new"].splitlines(keepends=True),
-            fromfile=f"a/{path}",
-            tofile=f"b/{path}",
+            fromfile=str(path) if path.is_absolute() else f"a/{path}",
+            tofile=str(path) if path.is_absolute() else f"b/{path}",
         )
     )
     if args.json:

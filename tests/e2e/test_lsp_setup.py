@@ -1,0 +1,108 @@
+"""Server start-up: settings from the editor, bad settings, TCP transport."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from lsprotocol import types
+
+from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES
+from tests.e2e.test_lsp_pseudocode import actions_at, open_document
+from tests.support.lsp import capabilities, lsp_session
+from tests.support.scripted_model import Reply, ScriptedModelServer
+
+
+async def test_initialization_options_choose_the_model_and_bad_ones_are_named(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
+    options = {"blitzls": {"model": "test-model", "maxTokens": "lots"}}
+    async with lsp_session(
+        server_env, capabilities("vscode"), initialization_options=options
+    ) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        assert (await client.code_action_resolve_async(action)).edit is not None
+        warnings = [m.message for m in client.messages]
+    assert any("'max_tokens'" in m and "lots" in m for m in warnings), warnings
+    (request,) = model_server.requests
+    assert request.body["model"] == "test-model"
+    assert request.body["max_tokens"] == 4096  # the bad value fell back to the default
+
+
+async def test_server_capabilities_advertise_lazy_code_actions(
+    server_env: dict[str, str],
+) -> None:
+    async with lsp_session(server_env, capabilities("neovim")) as client:
+        caps: types.ServerCapabilities = client.init_result.capabilities  # type: ignore[attr-defined]
+    assert caps.position_encoding == types.PositionEncodingKind.Utf8
+    provider = caps.code_action_provider
+    assert isinstance(provider, types.CodeActionOptions)
+    assert provider.resolve_provider is True
+    assert "refactor.rewrite.blitzls.pseudocode" in (provider.code_action_kinds or [])
+    sync = caps.text_document_sync
+    assert isinstance(sync, types.TextDocumentSyncOptions)
+    assert sync.change == types.TextDocumentSyncKind.Incremental
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _frame(message: dict[str, object]) -> bytes:
+    body = json.dumps(message).encode()
+    return f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+
+async def _read_message(reader: asyncio.StreamReader) -> dict[str, object]:
+    header = await reader.readuntil(b"\r\n\r\n")
+    length = int(header.decode().split("Content-Length:")[1].split("\r\n")[0])
+    result: dict[str, object] = json.loads(await reader.readexactly(length))
+    return result
+
+
+async def test_tcp_transport_answers_initialize(server_env: dict[str, str]) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "blitzls", "serve", "--tcp", f"127.0.0.1:{port}"],
+        env=server_env,
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(100):
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the server did not listen")
+        writer.write(
+            _frame(
+                {
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "method": "initialize",
+                    "params": {"processId": None, "rootUri": None, "capabilities": {}},
+                }
+            )
+        )
+        await writer.drain()
+        reply = await asyncio.wait_for(_read_message(reader), timeout=20)
+        assert reply["id"] == 1
+        result = reply["result"]
+        assert isinstance(result, dict)
+        assert result["serverInfo"]["name"] == "blitzls"
+        writer.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
