@@ -1,0 +1,51 @@
+"""Syntax checks of edited documents."""
+
+from __future__ import annotations
+
+from blitzls.patch.syntax import introduces_syntax_error, syntax_error
+
+GOOD = "def f(x):\n    return x + 1\n"
+BAD = "def f(x):\n    return (x + 1\n\nprint('é😀')\n"
+
+
+def test_valid_python_has_no_error() -> None:
+    assert syntax_error(GOOD, "python") is None
+    assert syntax_error(GOOD.replace("\n", "\r\n"), "python") is None
+    assert syntax_error(GOOD.replace("\n", "\r"), "python") is None
+
+
+def test_error_names_its_line() -> None:
+    error = syntax_error("x = 1\ny = 2\nif x\n    pass\n", "python")
+    assert error is not None and error.startswith("line 3: ")
+
+
+def test_error_line_in_a_crlf_document() -> None:
+    error = syntax_error("x = 1\r\n\r\ndef f(:\r\n", "python")
+    assert error is not None and error.startswith("line 3: ")
+
+
+def test_unclosed_bracket_is_reported() -> None:
+    error = syntax_error(BAD, "python")
+    assert error is not None and error.startswith("line 2: ")
+
+
+def test_null_byte_is_an_error() -> None:
+    error = syntax_error("x = 1\ny = '\0'\n", "python")
+    assert error is not None and error.startswith("line ")
+
+
+def test_warnings_are_not_errors() -> None:
+    assert syntax_error("import re\npattern = '\\d+'\nassert (1, 'x')\n", "python") is None
+
+
+def test_other_languages_are_unknown() -> None:
+    assert syntax_error("int main( {", "c") is None
+    assert syntax_error(BAD, "javascript") is None
+
+
+def test_introduced_error_only_when_the_old_text_was_fine() -> None:
+    assert introduces_syntax_error(GOOD, BAD, "python") == syntax_error(BAD, "python")
+    assert introduces_syntax_error(BAD, BAD + "x = (\n", "python") is None
+    assert introduces_syntax_error(BAD, GOOD, "python") is None
+    assert introduces_syntax_error(GOOD, GOOD, "python") is None
+    assert introduces_syntax_error(GOOD, BAD, "rust") is None
