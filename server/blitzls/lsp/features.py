@@ -125,9 +125,15 @@ def _register(server: BlitzServer) -> None:
         except ActionFailed as exc:
             ls.message(str(exc))
             return False
-        result = await ls.workspace_apply_edit_async(
-            types.ApplyWorkspaceEditParams(edit=edit, label=f"blitzls: {data.get('title', '')}")
-        )
+        try:
+            result = await ls.workspace_apply_edit_async(
+                types.ApplyWorkspaceEditParams(
+                    edit=edit, label=f"blitzls: {data.get('title', '')}"
+                )
+            )
+        except Exception as exc:  # the client answered with an error
+            ls.message(f"the editor did not apply the edit ({exc})")
+            return False
         if not result.applied:
             ls.message(
                 f"the editor did not apply the edit ({result.failure_reason or 'no reason'})"

@@ -65,6 +65,8 @@ class BlitzServer(LanguageServer):
         settings = self.base_settings
         if isinstance(options, Mapping):
             section = options.get("blitzls", options)
+            if section == []:  # Neovim encodes an empty Lua table as a list
+                section = {}
             if isinstance(section, Mapping):
                 settings, problems = merge(settings, section)
             else:
