@@ -1,50 +1,209 @@
-"""Code actions described as data: what they are called, when they apply, what they ask."""
+"""Code actions described as data: what they are called, when they apply, what they ask.
+
+Built-in and user-defined actions go through the same path: an action is an id, a title, a
+code-action kind, a trigger (when the editor offers it), a task template and an output
+format. The engine adds the reply-format rules, so a template only describes the task.
+"""
 
 from __future__ import annotations
 
+import string
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, get_args
 
-Trigger = Literal["selection_or_comment_block"]
-OutputFormat = Literal["range"]
+Trigger = Literal["comment_block", "instruction_comment", "scope", "diagnostic", "command"]
+OutputFormat = Literal["range", "edits", "auto"]
+
+PLACEHOLDERS = (
+    "language",
+    "file",
+    "first_line",
+    "last_line",
+    "selection",
+    "instruction",
+    "diagnostics",
+)
 
 
 @dataclass(frozen=True)
 class ActionSpec:
     """One code action.
 
-    ``task`` is a ``str.format`` template; placeholders: ``{language}``, ``{file}``,
-    ``{first_line}``, ``{last_line}``, ``{selection}``, ``{indent}``.
+    ``task`` is a ``str.format`` template over :data:`PLACEHOLDERS`. ``title`` may use
+    ``{instruction}`` and ``{message}`` (a diagnostic's message).
+
+    Triggers: ``comment_block`` — a selection, or the cursor in a block of comment lines;
+    ``instruction_comment`` — the cursor on an ``ai!`` comment; ``scope`` — a selection, or the
+    cursor inside a function or class; ``diagnostic`` — one action per diagnostic in range;
+    ``command`` — only through ``workspace/executeCommand`` or the CLI.
+
+    Output: ``range`` — the model rewrites exactly the target lines; ``edits`` — the model sends
+    SEARCH/REPLACE blocks inside the target scope; ``auto`` — ``range`` for a small scope,
+    ``edits`` for a larger one (fewer output tokens).
     """
 
     id: str
     title: str
     kind: str
     task: str
-    trigger: Trigger = "selection_or_comment_block"
-    output: OutputFormat = "range"
+    trigger: Trigger = "scope"
+    output: OutputFormat = "auto"
+
+    def title_for(self, *, instruction: str = "", message: str = "") -> str:
+        return self.title.format(instruction=instruction, message=_one_line(message))
 
 
-PSEUDOCODE = ActionSpec(
-    id="pseudocode",
-    title="Convert pseudocode to code",
-    kind="refactor.rewrite.blitzls.pseudocode",
-    task=(
-        "Task: lines {first_line}-{last_line} of {file} are pseudocode (comments or plain "
-        "prose). Write the {language} code that implements them, to replace exactly those "
-        "lines.\n"
-        "The lines are:\n"
-        "```\n{selection}\n```\n"
-        "Reply with one fenced code block holding only the replacement code, indented as it "
-        "must appear in the file (the first line starts with {indent}). Do not repeat any line "
-        "that comes before or after these lines, do not keep the pseudocode, and write no "
-        "explanation."
-    ),
-)
-
-BUILTIN_ACTIONS: dict[str, ActionSpec] = {PSEUDOCODE.id: PSEUDOCODE}
+def _one_line(text: str, limit: int = 80) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def find_action(action_id: str) -> ActionSpec | None:
-    """The action with this id, or None."""
+BUILTIN_ACTIONS: dict[str, ActionSpec] = {
+    spec.id: spec
+    for spec in (
+        ActionSpec(
+            id="pseudocode",
+            title="Convert pseudocode to code",
+            kind="refactor.rewrite.blitzls.pseudocode",
+            trigger="comment_block",
+            output="range",
+            task=(
+                "Lines {first_line}-{last_line} of {file} are pseudocode (comments or plain "
+                "prose). Write the {language} code that implements them, in their place. Do "
+                "not keep the pseudocode."
+            ),
+        ),
+        ActionSpec(
+            id="instruction",
+            title="Apply instruction: {instruction}",
+            kind="refactor.rewrite.blitzls.instruction",
+            trigger="instruction_comment",
+            task="Instruction for lines {first_line}-{last_line} of {file}: {instruction}",
+        ),
+        ActionSpec(
+            id="edit",
+            title="Edit: {instruction}",
+            kind="refactor.rewrite.blitzls.edit",
+            trigger="command",
+            task="Instruction for lines {first_line}-{last_line} of {file}: {instruction}",
+        ),
+        ActionSpec(
+            id="fix",
+            title="Fix with blitzls: {message}",
+            kind="quickfix.blitzls.fix",
+            trigger="diagnostic",
+            task=(
+                "Fix this problem reported in {file}, with the smallest change that removes "
+                "its cause:\n{diagnostics}"
+            ),
+        ),
+        ActionSpec(
+            id="docstring",
+            title="Add a docstring",
+            kind="refactor.rewrite.blitzls.docstring",
+            task=(
+                "Add a concise docstring (or doc comment, as is idiomatic in {language}) to "
+                "each function or class in lines {first_line}-{last_line} of {file} that lacks "
+                "one. Change nothing else."
+            ),
+        ),
+        ActionSpec(
+            id="annotations",
+            title="Add type annotations",
+            kind="refactor.rewrite.blitzls.annotations",
+            task=(
+                "Add precise type annotations to the parameters, return values and unclear "
+                "variables in lines {first_line}-{last_line} of {file}. Change no behaviour."
+            ),
+        ),
+        ActionSpec(
+            id="simplify",
+            title="Simplify",
+            kind="refactor.rewrite.blitzls.simplify",
+            task=(
+                "Simplify lines {first_line}-{last_line} of {file}: remove duplication and "
+                "needless complexity, keep the behaviour and the public names exactly."
+            ),
+        ),
+    )
+}
+
+
+class ActionConfigError(ValueError):
+    """A user-defined action is malformed; the message names the action and the field."""
+
+
+def parse_user_actions(raw: Any) -> tuple[list[ActionSpec], list[str]]:
+    """User-defined actions from settings (a list of tables); problems are reported, not fatal."""
+    if raw is None:
+        return [], []
+    items: Iterable[Any]
+    if isinstance(raw, Mapping):  # {id = {...}} form, as TOML tables read naturally
+        items = [
+            {"id": key, **value} if isinstance(value, Mapping) else value
+            for key, value in raw.items()
+        ]
+    elif isinstance(raw, Sequence) and not isinstance(raw, str):
+        items = raw
+    else:
+        return [], ["setting 'actions' must be a list of tables"]
+    specs: list[ActionSpec] = []
+    problems: list[str] = []
+    for index, item in enumerate(items):
+        try:
+            specs.append(_user_action(item, index))
+        except ActionConfigError as exc:
+            problems.append(str(exc))
+    return specs, problems
+
+
+def _user_action(item: Any, index: int) -> ActionSpec:
+    if not isinstance(item, Mapping):
+        raise ActionConfigError(f"actions[{index}] must be a table")
+    name = item.get("id")
+    where = f"action '{name}'" if isinstance(name, str) and name else f"actions[{index}]"
+    for key in ("id", "title", "prompt"):
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            raise ActionConfigError(f"{where}: '{key}' must be a non-empty string")
+    unknown = set(item) - {"id", "title", "kind", "prompt", "trigger", "output"}
+    if unknown:
+        raise ActionConfigError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    trigger = item.get("trigger", "scope")
+    output = item.get("output", "auto")
+    if trigger not in get_args(Trigger):
+        raise ActionConfigError(f"{where}: 'trigger' must be one of {', '.join(get_args(Trigger))}")
+    if output not in get_args(OutputFormat):
+        raise ActionConfigError(
+            f"{where}: 'output' must be one of {', '.join(get_args(OutputFormat))}"
+        )
+    prompt = item["prompt"]
+    fields = {f for _, f, _, _ in string.Formatter().parse(prompt) if f}
+    bad = fields - set(PLACEHOLDERS)
+    if bad:
+        raise ActionConfigError(
+            f"{where}: unknown placeholder(s) {', '.join('{' + f + '}' for f in sorted(bad))} "
+            f"in 'prompt' (known: {', '.join(PLACEHOLDERS)})"
+        )
+    kind = item.get("kind") or f"refactor.rewrite.blitzls.{item['id']}"
+    if not isinstance(kind, str):
+        raise ActionConfigError(f"{where}: 'kind' must be a string")
+    return ActionSpec(
+        id=item["id"], title=item["title"], kind=kind, task=prompt, trigger=trigger, output=output
+    )
+
+
+def find_action(action_id: str, extra: Sequence[ActionSpec] = ()) -> ActionSpec | None:
+    """The action with this id (user-defined actions first), or None."""
+    for spec in extra:
+        if spec.id == action_id:
+            return spec
     return BUILTIN_ACTIONS.get(action_id)
+
+
+def all_actions(extra: Sequence[ActionSpec] = ()) -> list[ActionSpec]:
+    """Built-in actions, with user-defined ones added or replacing those of the same id."""
+    merged = dict(BUILTIN_ACTIONS)
+    for spec in extra:
+        merged[spec.id] = spec
+    return list(merged.values())

@@ -58,7 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--write", action="store_true", help="update the file in place")
     run.add_argument("--json", action="store_true", help="print a machine-readable result")
     run.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    run.add_argument("--instruction", help="what to do, for the edit action (or custom actions)")
+    run.add_argument("--message", help="the diagnostic to fix, for the fix action")
     _add_setting_flags(run)
+
+    stats = commands.add_parser("stats", help="tokens, cost and cache savings so far")
+    stats.add_argument("--json", action="store_true", help="print machine-readable totals")
+    stats.add_argument("--today", action="store_true", help="only today's actions")
+    _add_setting_flags(stats)
     return parser
 
 
@@ -78,11 +85,11 @@ def flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def load_settings(args: argparse.Namespace) -> tuple[Settings, dict[str, Any], list[str]]:
-    """Environment settings with CLI flags on top, the flags themselves, and any problems."""
+    """Environment settings, the CLI flags as typed values, and any problems."""
     settings, problems = from_environment()
     overrides = flag_overrides(args)
-    settings, more = merge(settings, overrides, from_text=True)
-    typed_overrides = {key: getattr(settings, key) for key in overrides}
+    with_flags, more = merge(settings, overrides, from_text=True)
+    typed_overrides = {key: getattr(with_flags, key) for key in overrides}
     return settings, typed_overrides, problems + more
 
 
@@ -101,12 +108,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in problems:
             print(f"blitzls: warning: {problem}; using the default", file=sys.stderr)
         try:
-            return asyncio.run(run_action(args, settings))
+            return asyncio.run(run_action(args, settings, overrides))
         except KeyboardInterrupt:
             print("blitzls: interrupted; the file was not changed", file=sys.stderr)
             return 130
+    if args.command == "stats":
+        with_flags, _ = merge(settings, overrides)
+        return print_stats(with_flags, today=args.today, as_json=args.json)
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def print_stats(settings: Settings, *, today: bool, as_json: bool) -> int:
+    """Print usage totals recorded in the cache directory."""
+    import json
+
+    from blitzls import usage_log
+
+    directory = settings.resolved_cache_dir()
+    since = usage_log.start_of_today() if today else 0.0
+    totals = usage_log.totals(usage_log.entries(directory), since=since)
+    if as_json:
+        print(json.dumps({"directory": str(directory), **totals.as_dict()}))
+        return 0
+    if not totals.actions:
+        print(f"no actions recorded yet ({directory / usage_log.FILE_NAME})")
+        return 0
+    lines = [
+        f"actions            {totals.actions}" + (" (today)" if today else ""),
+        f"cache hits         {totals.cache_hits} ({totals.hit_rate:.0%})",
+        f"prompt tokens      {totals.prompt_tokens} "
+        f"({totals.cached_tokens} from the provider's cache)",
+        f"output tokens      {totals.completion_tokens} (+{totals.reasoning_tokens} reasoning)",
+        f"cost               ${totals.cost:.4f}",
+        f"saved, disk cache  ${totals.saved_by_disk_cache:.4f}",
+        f"saved, provider    ${totals.saved_by_provider_cache:.4f}",
+        f"model time         {totals.seconds:.1f} s",
+        "by action          "
+        + ", ".join(f"{name} {count}" for name, count in sorted(totals.by_action.items())),
+    ]
+    print("\n".join(lines))
+    return 0
 
 
 def serve(

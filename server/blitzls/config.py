@@ -99,6 +99,27 @@ class Settings:
             "doc": "Most file lines sent as context around the target range.",
         },
     )
+    daily_token_budget: int = field(
+        default=0,
+        metadata={
+            "env": "BLITZLS_DAILY_TOKEN_BUDGET",
+            "doc": "Stop model calls after this many tokens (prompt + output) a day; 0: no limit.",
+        },
+    )
+    daily_cost_budget: float = field(
+        default=0.0,
+        metadata={
+            "env": "BLITZLS_DAILY_COST_BUDGET",
+            "doc": "Stop model calls after this many US dollars a day; 0: no limit.",
+        },
+    )
+    actions: tuple[Any, ...] = field(
+        default=(),
+        metadata={
+            "doc": "User-defined actions: tables with id, title, prompt and optionally kind, "
+            "trigger and output (see docs/actions.md).",
+        },
+    )
 
     def resolved_api_key(self) -> str:
         """The key to send: explicit, else from ``api_key_env``, else a placeholder for loopback."""
@@ -143,6 +164,8 @@ _ALIASES = {
     "maxRetries": "max_retries",
     "maxTokens": "max_tokens",
     "contextLines": "context_lines",
+    "dailyTokenBudget": "daily_token_budget",
+    "dailyCostBudget": "daily_cost_budget",
 }
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
@@ -151,6 +174,15 @@ _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 def _coerce(name: str, value: Any, *, from_text: bool) -> Any:
     """Convert ``value`` to the type of field ``name`` or raise SettingsError naming the key."""
     default = _FIELDS[name].default
+    if name == "actions":
+        if isinstance(value, Mapping):
+            return tuple(
+                {"id": key, **item} if isinstance(item, Mapping) else item
+                for key, item in value.items()
+            )
+        if isinstance(value, (list, tuple)):
+            return tuple(value)
+        raise SettingsError(f"setting 'actions' must be a list of tables, got {value!r}")
     if name == "temperature":
         if value is None or value == "":
             return None
@@ -220,9 +252,58 @@ def from_environment(environ: Mapping[str, str] | None = None) -> tuple[Settings
     values = {
         f.name: env[f.metadata["env"]]
         for f in dataclasses.fields(Settings)
-        if f.metadata.get("env") in env
+        if f.metadata.get("env") and f.metadata["env"] in env
     }
     return merge(Settings(), values, from_text=True)
+
+
+# A project file travels with the repository: it must not redirect code or keys elsewhere.
+PROJECT_FORBIDDEN = frozenset({"base_url", "api_key", "api_key_env", "cache_dir"})
+PROJECT_FILES = (".blitzls.toml", "pyproject.toml")
+
+
+def find_project_file(start: Path) -> Path | None:
+    """The nearest ``.blitzls.toml``, or ``pyproject.toml`` with ``[tool.blitzls]``, upwards."""
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory, *directory.parents):
+        for name in PROJECT_FILES:
+            candidate = folder / name
+            if candidate.is_file() and (
+                name == ".blitzls.toml" or b"[tool.blitzls" in _read_head(candidate)
+            ):
+                return candidate
+    return None
+
+
+def _read_head(path: Path) -> bytes:
+    try:
+        return path.read_bytes()[:200_000]
+    except OSError:
+        return b""
+
+
+def project_values(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """The settings a project file sets, minus those it may not set."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return {}, [f"cannot read {path.name}: {exc}"]
+    table = data if path.name == ".blitzls.toml" else data.get("tool", {}).get("blitzls", {})
+    if not isinstance(table, dict):
+        return {}, [f"[tool.blitzls] in {path.name} must be a table"]
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in table.items():
+        if _normalise_key(key) in PROJECT_FORBIDDEN:
+            problems.append(
+                f"setting '{key}' in {path.name} is ignored: set it in your editor or "
+                "environment, not in a file shared with the repository"
+            )
+        else:
+            values[key] = value
+    return values, problems
 
 
 def is_loopback(base_url: str) -> bool:

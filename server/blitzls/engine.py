@@ -1,27 +1,43 @@
-"""Runs one action: prompt, cache or model, reply handling. Shared by the server and the CLI."""
+"""Runs one action: prompt, cache or model, reply handling, checks, one repair round.
+
+Shared by the language server and the CLI. The engine works on an immutable
+:class:`Snapshot` and returns an :class:`Outcome` that says which region of the snapshot to
+replace by what; it never touches a live document.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
+from blitzls import usage_log
 from blitzls.actions import ActionSpec
 from blitzls.config import Settings
 from blitzls.model.cache import ReplyCache, cache_key
 from blitzls.model.errors import ModelError
+from blitzls.patch.match import MatchError, apply_blocks
+from blitzls.patch.parse import EditBlock, parse_edits, parse_rewrite
+from blitzls.patch.syntax import introduces_syntax_error
 from blitzls.prompts import PromptInput, build_messages
-from blitzls.replies.extract import FenceWatcher, extract_code
+from blitzls.replies.extract import FenceWatcher, ReplyError, extract_code
 from blitzls.replies.fit import fit_replacement
+from blitzls.scope import enclosing_scope
+from blitzls.text.document import split_lines
 
 if TYPE_CHECKING:
-    from blitzls.model.client import ChatModel, Usage
+    from blitzls.model.client import Completion, Usage
 
 # How many lines around the range reply handling looks at for repeated context.
 FIT_CONTEXT_LINES = 200
+# Scopes up to this many lines are rewritten whole; larger ones are edited with blocks.
+SMALL_SCOPE_LINES = 8
 
 ProgressCallback = Callable[[int], None]  # receives characters of reply received so far
+Mode = Literal["range", "edits"]
 
 
 @dataclass(frozen=True)
@@ -42,9 +58,33 @@ class Snapshot:
         return sum(len(item) for item in self.lines[:line])
 
 
+@dataclass(frozen=True)
+class ActionRequest:
+    """One action on one snapshot.
+
+    ``start_line``/``end_line`` are the target lines. ``scope`` says which lines the reply may
+    change: ``"target"`` exactly the target, ``"enclosing"`` the definition around it.
+    ``replace_line`` edits one line before anything else (an instruction comment is removed
+    this way): ``(line, None)`` deletes it, ``(line, text)`` replaces its content.
+    """
+
+    action: ActionSpec
+    snapshot: Snapshot
+    start_line: int
+    end_line: int
+    scope: Literal["target", "enclosing"] = "target"
+    instruction: str = ""
+    diagnostics: str = ""
+    replace_line: tuple[int, str | None] | None = None
+
+
 @dataclass
 class Outcome:
-    """The result of an action: replace ``snapshot.text[start_offset:end_offset]`` by new_text."""
+    """The result of an action: replace ``snapshot.text[start_offset:end_offset]`` by new_text.
+
+    ``anchor_start``/``anchor_end`` cover the whole scope the action looked at; a changed
+    document is re-anchored on that text.
+    """
 
     snapshot: Snapshot
     start_line: int
@@ -52,11 +92,15 @@ class Outcome:
     start_offset: int
     end_offset: int
     new_text: str
+    anchor_start: int
+    anchor_end: int
     cache_hit: bool
     model: str
+    mode: Mode = "range"
     usage: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     model_seconds: float = 0.0
+    repaired: bool = False
 
     @property
     def old_text(self) -> str:
@@ -72,13 +116,33 @@ def line_text(line: str) -> str:
     return line.rstrip("\r\n")
 
 
+@dataclass
+class _Work:
+    """The text the model sees and edits (the snapshot, minus a removed instruction)."""
+
+    lines: list[str]
+    start: int  # region the reply may change, in working lines
+    end: int
+    hint_line: int | None  # the cursor, to break ties between equal matches
+    mode: Mode
+    language: str
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    def offset(self, line: int) -> int:
+        return sum(len(item) for item in self.lines[:line])
+
+
 class Engine:
     """Owns the model client and the reply cache; turns an action request into an Outcome."""
 
-    def __init__(self, settings: Settings, *, use_cache: bool = True) -> None:
+    def __init__(self, settings: Settings, *, use_cache: bool = True, workspace: str = "") -> None:
         self.settings = settings
+        self.workspace = workspace
         self.use_cache = use_cache and settings.cache
-        self._model: ChatModel | None = None
+        self._model: Any = None
         self._model_config: tuple[Any, ...] | None = None
         self.cache = ReplyCache(settings.resolved_cache_dir(), settings.cache_size_mb * 1024 * 1024)
 
@@ -101,9 +165,10 @@ class Engine:
             s.timeout,
             s.connect_timeout,
             s.max_retries,
+            self.workspace,
         )
 
-    def model(self) -> ChatModel:
+    def model(self) -> Any:
         """The chat client for the current settings (built on first use; no network)."""
         config = self._client_config()
         if self._model is None or config != self._model_config:
@@ -117,6 +182,7 @@ class Engine:
                 timeout=s.timeout,
                 connect_timeout=s.connect_timeout,
                 max_retries=s.max_retries,
+                headers=provider_headers(s.base_url, self.workspace),
             )
             self._model_config = config
         return self._model
@@ -139,38 +205,37 @@ class Engine:
             params["temperature"] = self.settings.temperature
         return params
 
-    def messages_for(
-        self, action: ActionSpec, snapshot: Snapshot, start_line: int, end_line: int
-    ) -> list[dict[str, str]]:
-        return build_messages(
-            PromptInput(
-                action=action,
-                file_label=snapshot.label,
-                language=snapshot.language_id,
-                lines=snapshot.lines,
-                start_line=start_line,
-                end_line=end_line,
-                context_lines=self.settings.context_lines,
-            )
-        )
+    # --- the action -------------------------------------------------------------------
 
     async def run(
         self,
-        action: ActionSpec,
-        snapshot: Snapshot,
-        start_line: int,
-        end_line: int,
+        request: ActionRequest,
         *,
         use_cache: bool | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> Outcome:
-        """Ask the model (or the cache) for the action's edit of lines [start_line, end_line)."""
+        """Ask the model (or the cache) for the action's edit."""
         started = time.perf_counter()
-        if not 0 <= start_line < end_line <= len(snapshot.lines):
-            raise ModelError("bad_response", "the target lines are outside the document")
-        caching = self.use_cache if use_cache is None else use_cache
-        messages = self.messages_for(action, snapshot, start_line, end_line)
+        snapshot = request.snapshot
+        if not 0 <= request.start_line < request.end_line <= len(snapshot.lines):
+            raise ReplyError("the target lines are outside the document")
+        work = self._prepare(request)
+        messages = build_messages(
+            PromptInput(
+                action=request.action,
+                file_label=snapshot.label,
+                language=snapshot.language_id,
+                lines=work.lines,
+                start_line=work.start,
+                end_line=work.end,
+                context_lines=self.settings.context_lines,
+                mode=work.mode,
+                instruction=request.instruction,
+                diagnostics=request.diagnostics,
+            )
+        )
         params = self.request_params()
+        caching = self.use_cache if use_cache is None else use_cache
         key = cache_key(
             base_url=self.settings.base_url,
             model=self.settings.model,
@@ -178,43 +243,140 @@ class Engine:
             params=params,
         )
         cached = self.cache.get(key) if caching else None
-        if cached is not None and isinstance(cached.get("text"), str):
-            reply: str = cached["text"]
-            usage: dict[str, int] = dict(cached.get("usage") or {})
-            model_seconds = 0.0
-            hit = True
-        else:
-            completion = await self._ask(messages, params, on_progress)
-            reply, model_seconds, hit = completion.text, completion.seconds, False
-            usage = _usage_dict(completion.usage)
-            if not usage["completion_tokens"]:  # no usage chunk, e.g. the stream was stopped early
-                usage.update(estimate_usage(messages, completion.text, completion.reasoning))
-        new_lines = self._fit(reply, snapshot, start_line, end_line)
-        outcome = Outcome(
-            snapshot=snapshot,
-            start_line=start_line,
-            end_line=end_line,
-            start_offset=snapshot.offset_of_line(start_line),
-            end_offset=snapshot.offset_of_line(end_line),
-            new_text=join_lines(new_lines, snapshot.lines, start_line, end_line),
-            cache_hit=hit,
-            model=self.settings.model,
-            usage=usage,
-            model_seconds=model_seconds,
-        )
-        if caching and not hit:  # store only replies that produced a usable edit
-            self.cache.set(key, {"text": reply, "usage": usage, "model": self.settings.model})
+        new_text: str | None = None
+        replies: list[str] = []
+        usage: dict[str, int] = {}
+        model_seconds = 0.0
+        if cached is not None and isinstance(cached.get("replies"), list):
+            try:
+                new_text = self._replay(work, [str(r) for r in cached["replies"]])
+                replies, usage = list(cached["replies"]), dict(cached.get("usage") or {})
+            except ReplyError:
+                new_text = None  # reply handling changed since; ask again
+        hit = new_text is not None
+        if new_text is None:
+            new_text, replies, usage, model_seconds = await self._ask_and_apply(
+                work, messages, params, on_progress
+            )
+            if caching:  # only replies that produced a usable edit are stored
+                self.cache.set(
+                    key, {"replies": replies, "usage": usage, "model": self.settings.model}
+                )
+        outcome = self._outcome(request, work, new_text)
+        outcome.cache_hit = hit
+        outcome.usage = usage
+        outcome.model_seconds = model_seconds
+        outcome.repaired = len(replies) > 1
         outcome.seconds = time.perf_counter() - started
+        usage_log.record(
+            self.settings.resolved_cache_dir(),
+            {
+                "action": request.action.id,
+                "model": self.settings.model,
+                "cache_hit": hit,
+                "usage": usage,
+                "model_seconds": round(model_seconds, 3),
+                "seconds": round(outcome.seconds, 4),
+                "mode": work.mode,
+                "repaired": outcome.repaired,
+            },
+        )
         return outcome
+
+    def check_budget(self) -> None:
+        """Refuse a model call once today's token or money budget is spent."""
+        s = self.settings
+        if not s.daily_token_budget and not s.daily_cost_budget:
+            return
+        today = usage_log.totals(
+            usage_log.entries(s.resolved_cache_dir()), since=usage_log.start_of_today()
+        )
+        spent_tokens = today.prompt_tokens + today.completion_tokens + today.reasoning_tokens
+        if s.daily_token_budget and spent_tokens >= s.daily_token_budget:
+            raise ModelError(
+                "budget",
+                f"today's token budget is spent ({spent_tokens} of {s.daily_token_budget}); "
+                "raise dailyTokenBudget or wait until tomorrow — cached answers still work",
+            )
+        if s.daily_cost_budget and today.cost >= s.daily_cost_budget:
+            raise ModelError(
+                "budget",
+                f"today's budget is spent (${today.cost:.4f} of ${s.daily_cost_budget:.2f}); "
+                "raise dailyCostBudget or wait until tomorrow — cached answers still work",
+            )
+
+    def _prepare(self, request: ActionRequest) -> _Work:
+        lines = list(request.snapshot.lines)
+        start, end = request.start_line, request.end_line
+        if request.replace_line is not None:
+            line, replacement = request.replace_line
+            if replacement is None:
+                del lines[line]
+                if line < start:
+                    start -= 1
+                if line < end:
+                    end -= 1
+                if not lines:
+                    lines = [""]
+            else:
+                ending = lines[line][len(line_text(lines[line])) :]
+                lines[line] = replacement + ending
+            end = max(end, start + 1)
+            end = min(end, len(lines))
+            start = min(start, end - 1)
+        # A cursor breaks ties between equal matches; inside a selection every place is as
+        # near as any other, so ties are refused.
+        hint = start if request.scope == "enclosing" else None
+        if request.scope == "enclosing":
+            start, end = enclosing_scope(lines, start, end, request.snapshot.language_id)
+        size = end - start
+        output = request.action.output
+        mode: Mode = (
+            output if output != "auto" else ("range" if size <= SMALL_SCOPE_LINES else "edits")
+        )
+        return _Work(lines, start, end, hint, mode, request.snapshot.language_id)
+
+    async def _ask_and_apply(
+        self,
+        work: _Work,
+        messages: list[dict[str, str]],
+        params: dict[str, Any],
+        on_progress: ProgressCallback | None,
+    ) -> tuple[str, list[str], dict[str, int], float]:
+        first = await self._ask(messages, params, on_progress, stop_at_fence=work.mode == "range")
+        usage = _usage(first, messages)
+        seconds = first.seconds
+        try:
+            return self._apply(work, first.text), [first.text], usage, seconds
+        except ReplyError as problem:
+            repair = [
+                *messages,
+                {"role": "assistant", "content": first.text},
+                {"role": "user", "content": _reflection(problem, work.mode)},
+            ]
+            second = await self._ask(
+                repair, params, on_progress, stop_at_fence=work.mode == "range"
+            )
+            for name, value in _usage(second, repair).items():
+                usage[name] = usage.get(name, 0) + value
+            seconds += second.seconds
+            try:
+                new_text = self._replay(work, [first.text, second.text])
+            except ReplyError as final:
+                raise ReplyError(f"{final} (after one repair round)") from final
+            return new_text, [first.text, second.text], usage, seconds
 
     async def _ask(
         self,
         messages: list[dict[str, str]],
         params: dict[str, Any],
         on_progress: ProgressCallback | None,
-    ) -> Any:
+        *,
+        stop_at_fence: bool,
+    ) -> Completion:
         if not self.settings.resolved_api_key():
             raise ModelError("config", self.settings.missing_key_message())
+        self.check_budget()
         watcher = FenceWatcher()
         received = 0
 
@@ -223,22 +385,153 @@ class Engine:
             received += len(delta)
             if on_progress is not None:
                 on_progress(received)
-            return watcher.feed(delta)
+            return watcher.feed(delta) and stop_at_fence
 
-        return await self.model().complete(
+        completion: Completion = await self.model().complete(
             messages,
             max_tokens=params.get("max_tokens"),
             temperature=params.get("temperature"),
             on_text=on_text,
         )
+        return completion
+
+    def _replay(self, work: _Work, replies: Sequence[str]) -> str:
+        """The new working text from a reply, or from a reply and its repair."""
+        if len(replies) == 1:
+            return self._apply(work, replies[0])
+        try:
+            return self._apply(work, replies[0])
+        except MatchError as problem:
+            if work.mode == "edits":
+                fixed = parse_edits(replies[1])
+                if fixed:
+                    merged = problem.merge(parse_edits(replies[0]), fixed)
+                    return self._apply_blocks(work, merged)
+            return self._apply(work, replies[1])
+        except ReplyError:
+            return self._apply(work, replies[1])
+
+    def _apply(self, work: _Work, reply: str) -> str:
+        """Apply one reply to the working text; raise ReplyError when it cannot be used.
+
+        Edit blocks are accepted whatever format was asked for; models drift between them.
+        """
+        blocks = parse_edits(reply)
+        if blocks:
+            return self._apply_blocks(work, blocks)
+        if work.mode == "edits":
+            rewrite = parse_rewrite(reply)
+            if rewrite is None:
+                raise ReplyError("the reply holds neither edit blocks nor code")
+            new_text = self._replace_region(work, rewrite)
+        else:
+            new_text = self._replace_region(work, extract_code(reply))
+        self._check(work, new_text)
+        return new_text
+
+    def _apply_blocks(self, work: _Work, blocks: Sequence[EditBlock]) -> str:
+        result = apply_blocks(
+            work.text,
+            blocks,
+            scope=(work.offset(work.start), work.offset(work.end)),
+            hint=None if work.hint_line is None else work.offset(work.hint_line),
+        )
+        self._check(work, result.new_text)
+        return result.new_text
+
+    def _replace_region(self, work: _Work, code: str) -> str:
+        lines = work.lines
+        before = [line_text(x) for x in lines[max(0, work.start - FIT_CONTEXT_LINES) : work.start]]
+        target = [line_text(x) for x in lines[work.start : work.end]]
+        after = [line_text(x) for x in lines[work.end : work.end + FIT_CONTEXT_LINES]]
+        new_lines = fit_replacement(code, before, target, after)
+        replacement = join_lines(new_lines, lines, work.start, work.end)
+        text = work.text
+        return text[: work.offset(work.start)] + replacement + text[work.offset(work.end) :]
 
     @staticmethod
-    def _fit(reply: str, snapshot: Snapshot, start_line: int, end_line: int) -> list[str]:
-        lines = snapshot.lines
-        before = [line_text(x) for x in lines[max(0, start_line - FIT_CONTEXT_LINES) : start_line]]
-        target = [line_text(x) for x in lines[start_line:end_line]]
-        after = [line_text(x) for x in lines[end_line : end_line + FIT_CONTEXT_LINES]]
-        return fit_replacement(extract_code(reply), before, target, after)
+    def _check(work: _Work, new_text: str) -> None:
+        problem = introduces_syntax_error(work.text, new_text, work.language)
+        if problem is not None:
+            raise SyntaxCheckError(problem)
+
+    def _outcome(self, request: ActionRequest, work: _Work, new_text: str) -> Outcome:
+        """The smallest whole-line region of the snapshot that changes, and its new text."""
+        snapshot = request.snapshot
+        old_lines = list(snapshot.lines)
+        new_lines = split_lines(new_text)
+        prefix = 0
+        limit = min(len(old_lines), len(new_lines))
+        while prefix < limit and old_lines[prefix] == new_lines[prefix]:
+            prefix += 1
+        suffix = 0
+        while (
+            suffix < limit - prefix
+            and old_lines[len(old_lines) - 1 - suffix] == new_lines[len(new_lines) - 1 - suffix]
+        ):
+            suffix += 1
+        old_end = len(old_lines) - suffix
+        start_offset = snapshot.offset_of_line(prefix)
+        end_offset = start_offset + sum(len(x) for x in old_lines[prefix:old_end])
+        replacement = "".join(new_lines[prefix : len(new_lines) - suffix])
+        anchor_first = min(prefix, request.start_line, _snapshot_line(request, work.start))
+        anchor_last = max(old_end, request.end_line, _snapshot_line(request, work.end))
+        return Outcome(
+            snapshot=snapshot,
+            start_line=prefix,
+            end_line=old_end,
+            start_offset=start_offset,
+            end_offset=end_offset,
+            new_text=replacement,
+            anchor_start=snapshot.offset_of_line(anchor_first),
+            anchor_end=snapshot.offset_of_line(min(anchor_last, len(old_lines))),
+            cache_hit=False,
+            model=self.settings.model,
+            mode=work.mode,
+        )
+
+
+def provider_headers(base_url: str, workspace: str) -> dict[str, str]:
+    """Headers that help a provider cache and attribute requests; nothing secret, no times.
+
+    xAI routes requests with the same ``x-grok-conv-id`` to the same prompt cache, so the id
+    is derived from the workspace (stable across restarts, different per project).
+    OpenRouter takes attribution headers.
+    """
+    host = (urlsplit(base_url).hostname or "").lower()
+    if host == "x.ai" or host.endswith(".x.ai"):
+        digest = hashlib.sha256(f"blitzls:{workspace}".encode()).hexdigest()
+        return {"x-grok-conv-id": f"blitzls-{digest[:32]}"}
+    if host == "openrouter.ai" or host.endswith(".openrouter.ai"):
+        return {"HTTP-Referer": "https://pypi.org/project/blitzls/", "X-Title": "blitzls"}
+    return {}
+
+
+class SyntaxCheckError(ReplyError):
+    """The edit would introduce a syntax error the file did not have."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"the edit would introduce a syntax error ({problem})")
+        self.problem = problem
+
+
+def _snapshot_line(request: ActionRequest, working_line: int) -> int:
+    """Map a working line back to the snapshot (undo a deleted instruction line)."""
+    removed = request.replace_line
+    if removed is not None and removed[1] is None and working_line >= removed[0]:
+        return working_line + 1
+    return working_line
+
+
+def _reflection(problem: ReplyError, mode: Mode) -> str:
+    """The message that asks the model to repair its reply."""
+    if isinstance(problem, MatchError):
+        return problem.reflection()
+    again = "the complete corrected REPLACEMENT" if mode == "range" else "corrected EDITS"
+    return (
+        f"Your reply could not be applied: {problem}. The file has not been changed. "
+        f"Reply again with {again}, in the same format."
+    )
 
 
 def join_lines(new_lines: Sequence[str], lines: Sequence[str], start: int, end: int) -> str:
@@ -267,6 +560,13 @@ def estimate_usage(messages: Sequence[dict[str, str]], text: str, reasoning: str
         "reasoning_tokens": -(-len(reasoning) // 4),
         "estimated": 1,
     }
+
+
+def _usage(completion: Completion, messages: Sequence[dict[str, str]]) -> dict[str, int]:
+    usage = _usage_dict(completion.usage)
+    if not usage["completion_tokens"]:  # no usage chunk, e.g. the stream was stopped early
+        usage.update(estimate_usage(messages, completion.text, completion.reasoning))
+    return usage
 
 
 def _usage_dict(usage: Usage) -> dict[str, int]:

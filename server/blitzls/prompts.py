@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from blitzls.actions import ActionSpec
 
@@ -20,7 +21,20 @@ Rules:
 - Match the file's language, style, naming and indentation.
 - Change only what the task asks for; never rewrite unrelated code.
 - Code you write must be complete and runnable: no placeholders, no elisions.
-- If new code needs a module the file does not import, import it inside the new code."""
+- If new code needs a module the file does not import, import it inside the new code.
+
+Reply formats (the task names one):
+REPLACEMENT: one fenced code block holding only the code that takes the place of the named
+lines, indented exactly as it must appear in the file.
+EDITS: one or more SEARCH/REPLACE blocks, each exactly like this:
+<<<<<<< SEARCH
+lines copied exactly from the file, with their indentation
+=======
+the lines that replace them
+>>>>>>> REPLACE
+Each SEARCH must match the file exactly and only once; include just enough lines to be
+unique. Keep blocks small and never repeat unchanged code beyond that. To delete lines,
+leave REPLACE empty."""
 
 # Files longer than this many lines are sent as an aligned window (plus the file's header),
 # so that actions at nearby places share the same prefix.
@@ -36,25 +50,45 @@ class PromptInput:
     file_label: str
     language: str
     lines: Sequence[str]  # the document's lines, with terminators
-    start_line: int  # 0-based, inclusive
+    start_line: int  # 0-based, inclusive: the lines the reply may change
     end_line: int  # 0-based, exclusive
     context_lines: int
+    mode: Literal["range", "edits"] = "range"
+    instruction: str = ""
+    diagnostics: str = ""
 
 
 def build_messages(spec: PromptInput) -> list[dict[str, str]]:
-    """The chat messages for one action."""
+    """The chat messages for one action: system rules, file context, then the task."""
     context = file_context(spec.lines, spec.start_line, spec.end_line, spec.context_lines)
-    selection = "".join(spec.lines[spec.start_line : spec.end_line]).rstrip("\r\n")
-    selection = selection.replace("\r\n", "\n").replace("\r", "\n")
+    selection = _normalise("".join(spec.lines[spec.start_line : spec.end_line]))
+    first, last = spec.start_line + 1, spec.end_line
     task = spec.action.task.format(
         language=display_language(spec.language),
         file=spec.file_label,
-        first_line=spec.start_line + 1,
-        last_line=spec.end_line,
+        first_line=first,
+        last_line=last,
         selection=selection,
-        indent=describe_indent(leading_indent(spec.lines, spec.start_line, spec.end_line)),
+        instruction=spec.instruction,
+        diagnostics=spec.diagnostics,
     )
-    user = f"File: {spec.file_label} ({display_language(spec.language)})\n{context}\n\n{task}"
+    if spec.mode == "range":
+        indent = describe_indent(leading_indent(spec.lines, spec.start_line, spec.end_line))
+        reply_format = (
+            f"Reply format: REPLACEMENT of lines {first}-{last}; its first line starts with "
+            f"{indent}. Do not repeat any line before or after them. The lines are:\n"
+            f"```\n{selection}\n```"
+        )
+    else:
+        head = _normalise(spec.lines[spec.start_line]).strip()
+        tail = _normalise(spec.lines[spec.end_line - 1]).strip()
+        reply_format = (
+            f"Reply format: EDITS, changing only lines {first}-{last} (from `{head}` to `{tail}`)."
+        )
+    user = (
+        f"File: {spec.file_label} ({display_language(spec.language)})\n{context}\n\n"
+        f"Task: {task}\n{reply_format}"
+    )
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 

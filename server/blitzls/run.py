@@ -13,11 +13,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from blitzls.actions import BUILTIN_ACTIONS, find_action
-from blitzls.config import Settings
+from blitzls.actions import ActionSpec, all_actions, find_action, parse_user_actions
+from blitzls.config import Settings, find_project_file, merge, project_values
 from blitzls.engine import Engine, Outcome, Snapshot
+from blitzls.instructions import instructions_in
 from blitzls.model.errors import ModelError
 from blitzls.replies.extract import ReplyError
+from blitzls.requests import RequestError, build_request
 from blitzls.targets import parse_line_spec
 from blitzls.text.comments import comment_block_around, language_from_path, line_comment_prefixes
 from blitzls.text.document import TextDocument
@@ -36,15 +38,22 @@ class RunError(Exception):
         self.exit_code = exit_code
 
 
-async def run_action(args: argparse.Namespace, settings: Settings) -> int:
+async def run_action(
+    args: argparse.Namespace, settings: Settings, overrides: dict[str, Any]
+) -> int:
     """Run ``args.action`` on ``args.file``; print the result; return the exit code."""
-    engine = Engine(settings, use_cache=not args.no_cache)
+    settings, user_actions = _with_project(settings, overrides, Path(args.file))
+    project = find_project_file(Path(args.file).resolve())
+    workspace = str(project.parent) if project else str(Path(args.file).resolve().parent)
+    engine = Engine(settings, use_cache=not args.no_cache, workspace=workspace)
     try:
-        result = await _run(args, engine)
+        result = await _run(args, engine, user_actions)
     except RunError as exc:
         return _fail(args, str(exc), exc.exit_code)
     except ModelError as exc:
         return _fail(args, str(exc), exc.exit_code)
+    except RequestError as exc:
+        return _fail(args, str(exc), EXIT_USAGE)
     except ReplyError as exc:
         return _fail(args, f"unusable reply: {exc}", EXIT_BAD_REPLY)
     finally:
@@ -60,11 +69,30 @@ def _fail(args: argparse.Namespace, message: str, code: int) -> int:
     return code
 
 
-async def _run(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
+def _with_project(
+    settings: Settings, overrides: dict[str, Any], path: Path
+) -> tuple[Settings, list[ActionSpec]]:
+    """Add the project file's settings (``[tool.blitzls]``/``.blitzls.toml``) under the flags."""
+    project = find_project_file(path.resolve())
+    problems: list[str] = []
+    if project is not None:
+        values, problems = project_values(project)
+        settings, bad = merge(settings, values)
+        problems += [f"{project.name}: {p}" for p in bad]
+    settings, _ = merge(settings, overrides)
+    user_actions, bad_actions = parse_user_actions(list(settings.actions))
+    for problem in problems + bad_actions:
+        print(f"blitzls: warning: {problem}", file=sys.stderr)
+    return settings, user_actions
+
+
+async def _run(
+    args: argparse.Namespace, engine: Engine, user_actions: list[ActionSpec]
+) -> dict[str, Any]:
     started = time.perf_counter()
-    action = find_action(args.action)
+    action = find_action(args.action, user_actions)
     if action is None:
-        known = ", ".join(sorted(BUILTIN_ACTIONS))
+        known = ", ".join(sorted(a.id for a in all_actions(user_actions)))
         raise RunError(f"unknown action {args.action!r} (known: {known})", EXIT_USAGE)
     path = Path(args.file)
     original = _read(path)
@@ -72,9 +100,23 @@ async def _run(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
     doc = TextDocument(
         path.as_uri() if path.is_absolute() else str(path), text, 0, language_from_path(str(path))
     )
-    start, end = _target_lines(args.lines, doc)
+    start, end, point = _target_lines(args.lines, doc, action)
     snapshot = Snapshot(tuple(doc.lines), 0, doc.language_id, path.name)
-    outcome = await engine.run(action, snapshot, start, end)
+    diagnostics = (
+        [{"line": start, "source": "", "code": "", "message": args.message}] if args.message else []
+    )
+    if action.trigger == "diagnostic" and not diagnostics:
+        raise RunError(f"the '{action.id}' action needs --message", EXIT_USAGE)
+    request = build_request(
+        action,
+        snapshot,
+        start,
+        end,
+        point=point,
+        instruction=args.instruction or "",
+        diagnostics=diagnostics,
+    )
+    outcome = await engine.run(request)
     new_text = text[: outcome.start_offset] + outcome.new_text + text[outcome.end_offset :]
     written = False
     if args.write and new_text != text:
@@ -116,20 +158,30 @@ def _decode(path: Path, data: bytes) -> str:
         raise RunError(f"{path} is not valid UTF-8 (byte {exc.start})", EXIT_USAGE) from None
 
 
-def _target_lines(spec: str | None, doc: TextDocument) -> tuple[int, int]:
+def _target_lines(spec: str | None, doc: TextDocument, action: ActionSpec) -> tuple[int, int, bool]:
+    """0-based [start, end) target lines and whether they stand for a cursor."""
+    last_line = doc.line_count - (1 if doc.lines[-1] == "" and doc.line_count > 1 else 0)
     if not spec:
-        raise RunError("--lines is required, e.g. --lines 12-15", EXIT_USAGE)
+        if action.trigger == "instruction_comment":
+            found = instructions_in(doc.lines, 0, doc.line_count, doc.language_id)
+            if not found:
+                raise RunError("the file has no 'ai!' instruction comment", EXIT_USAGE)
+            return found[0].line, found[0].line + 1, True
+        if action.trigger in ("comment_block", "diagnostic"):
+            raise RunError("--lines is required, e.g. --lines 12-15", EXIT_USAGE)
+        return 0, max(last_line, 1), False  # the whole file
     try:
         start, end = parse_line_spec(spec)
     except ValueError as exc:
         raise RunError(str(exc), EXIT_USAGE) from None
-    last_line = doc.line_count - (1 if doc.lines[-1] == "" else 0)
     if start >= last_line or (end is not None and end > last_line):
         raise RunError(f"--lines {spec} is outside the file ({last_line} lines)", EXIT_USAGE)
-    if end is None:
+    if end is not None:
+        return start, end, False
+    if action.trigger == "comment_block":
         block = comment_block_around(doc.lines, start, line_comment_prefixes(doc.language_id))
-        return block if block is not None else (start, start + 1)
-    return start, end
+        return (*(block if block is not None else (start, start + 1)), False)
+    return start, start + 1, True
 
 
 def write_atomically(path: Path, data: bytes) -> None:

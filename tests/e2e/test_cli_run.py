@@ -158,17 +158,34 @@ def test_rejected_key_gives_its_own_exit_code(
     assert inventory.read_text(encoding="utf-8") == INVENTORY
 
 
-def test_unusable_reply_fails_and_is_not_cached(
+def test_unusable_reply_is_repaired_once_then_fails_and_is_not_cached(
     inventory: Path, server_env: dict[str, str], model_server: ScriptedModelServer
 ) -> None:
-    model_server.enqueue(Reply(content="<think>hmm</think>\n```python\n```"))
-    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
+    empty = Reply(content="<think>hmm</think>\n```python\n```")
+    model_server.enqueue(empty, empty, Reply(content=REPLY_SHAPES["fenced"]))
     done = blitzls(server_env, "run", "pseudocode", str(inventory), "--lines", LINES, "--write")
     assert done.returncode == 10, done.stderr
+    assert "after one repair round" in done.stderr
     assert inventory.read_text(encoding="utf-8") == INVENTORY
+    assert model_server.request_count == 2
     again = blitzls(server_env, "run", "pseudocode", str(inventory), "--lines", LINES, "--write")
     assert again.returncode == 0, again.stderr
-    assert model_server.request_count == 2
+    assert model_server.request_count == 3
+    assert inventory.read_text(encoding="utf-8") == expected_inventory()
+
+
+def test_unusable_reply_then_good_repair_succeeds(
+    inventory: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    model_server.enqueue(
+        Reply(content="Sorry, I cannot help."), Reply(content=REPLY_SHAPES["bare"])
+    )
+    done = blitzls(server_env, "run", "pseudocode", str(inventory), "--lines", LINES, "--write")
+    assert done.returncode == 0, done.stderr
+    assert inventory.read_text(encoding="utf-8") == expected_inventory()
+    repair = model_server.requests[1].body["messages"]
+    assert repair[-2] == {"role": "assistant", "content": "Sorry, I cannot help."}
+    assert "could not be applied" in repair[-1]["content"]
 
 
 @pytest.mark.parametrize(

@@ -34,8 +34,14 @@ def open_document(client: LanguageClient, uri: str, text: str, version: int = 1)
 
 
 async def actions_at(
-    client: LanguageClient, uri: str, start: tuple[int, int], end: tuple[int, int] | None = None
+    client: LanguageClient,
+    uri: str,
+    start: tuple[int, int],
+    end: tuple[int, int] | None = None,
+    *,
+    kind: str | None = PSEUDOCODE_KIND,
 ) -> list[types.CodeAction]:
+    """The code actions offered at a range (only those of ``kind``, unless it is None)."""
     end = end or start
     result = await client.text_document_code_action_async(
         types.CodeActionParams(
@@ -47,7 +53,11 @@ async def actions_at(
             context=types.CodeActionContext(diagnostics=[]),
         )
     )
-    return [a for a in result or [] if isinstance(a, types.CodeAction)]
+    return [
+        a
+        for a in result or []
+        if isinstance(a, types.CodeAction) and (kind is None or a.kind == kind)
+    ]
 
 
 def encoding_of(client: LanguageClient) -> str:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from blitzls.actions import PSEUDOCODE
+from blitzls.actions import BUILTIN_ACTIONS
 from blitzls.prompts import SYSTEM_PROMPT, PromptInput, build_messages, describe_indent
 
 
 def messages_for(lines: list[str], start: int, end: int, budget: int = 400) -> list[dict[str, str]]:
     return build_messages(
         PromptInput(
-            action=PSEUDOCODE,
+            action=BUILTIN_ACTIONS["pseudocode"],
             file_label="pkg/app.py",
             language="python",
             lines=lines,
@@ -28,7 +28,8 @@ def test_layout_is_stable_first_and_quotes_the_selection() -> None:
     assert text.startswith("File: pkg/app.py (Python)\n```\ndef f(x):\n")
     assert "\r" not in text
     assert text.index("```\ndef f(x)") < text.index("Task:")
-    assert "lines 2-2 of pkg/app.py" in text
+    assert "Lines 2-2 of pkg/app.py" in text
+    assert "Reply format: REPLACEMENT of lines 2-2" in text
     assert "```\n    # double it\n```" in text
     assert "4 spaces" in text
 

@@ -39,6 +39,9 @@ export const SERVER_SETTING_KEYS = [
   'maxTokens',
   'temperature',
   'contextLines',
+  'dailyTokenBudget',
+  'dailyCostBudget',
+  'actions',
 ] as const;
 
 export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from lsprotocol import types
 
-from blitzls.actions import BUILTIN_ACTIONS, ActionSpec
+from blitzls.actions import BUILTIN_ACTIONS, ActionSpec, all_actions
 from blitzls.config import Settings
+from blitzls.instructions import find_instruction
 from blitzls.lsp.convert import from_position
 from blitzls.lsp.server import (
     APPLY_ACTION_COMMAND,
+    EDIT_COMMAND,
     ActionFailed,
     BlitzServer,
-    _lines_digest,
+    lines_digest,
 )
 from blitzls.targets import lines_for_range
 from blitzls.text.comments import line_comment_prefixes
@@ -22,7 +25,10 @@ from blitzls.text.document import TextDocument
 
 log = logging.getLogger(__name__)
 
-ACTION_KINDS = sorted({a.kind for a in BUILTIN_ACTIONS.values()})
+# Advertised kinds: ours, plus the parents user-defined actions are likely to use.
+ACTION_KINDS = sorted(
+    {a.kind for a in BUILTIN_ACTIONS.values()} | {"quickfix", "refactor", "refactor.rewrite"}
+)
 
 
 def create_server(settings: Settings, overrides: dict[str, Any] | None = None) -> BlitzServer:
@@ -101,9 +107,9 @@ def _register(server: BlitzServer) -> None:
             return None
         actions = [
             action
-            for spec in BUILTIN_ACTIONS.values()
+            for spec in all_actions(ls.user_actions)
             if _wanted(spec.kind, params.context.only)
-            and (action := _offer(ls, doc, spec, params.range)) is not None
+            for action in _offers(ls, doc, spec, params)
         ]
         return actions or None
 
@@ -120,25 +126,74 @@ def _register(server: BlitzServer) -> None:
     @server.command(APPLY_ACTION_COMMAND)
     async def apply_action(ls: BlitzServer, data: dict[str, Any]) -> bool:
         """For clients that cannot resolve edits: compute and apply in one step."""
+        return await _compute_and_apply(ls, data, str(data.get("title", "")))
+
+    @server.command(EDIT_COMMAND)
+    async def edit(ls: BlitzServer, args: dict[str, Any]) -> bool:
+        """``blitzls.edit {uri, range, instruction}``: perform an instruction on a range."""
         try:
-            edit, _ = await ls.compute_edit(data)
+            data = _edit_data(ls, args)
         except ActionFailed as exc:
             ls.message(str(exc))
             return False
-        try:
-            result = await ls.workspace_apply_edit_async(
-                types.ApplyWorkspaceEditParams(
-                    edit=edit, label=f"blitzls: {data.get('title', '')}"
-                )
-            )
-        except Exception as exc:  # the client answered with an error
-            ls.message(f"the editor did not apply the edit ({exc})")
-            return False
-        if not result.applied:
-            ls.message(
-                f"the editor did not apply the edit ({result.failure_reason or 'no reason'})"
-            )
-        return bool(result.applied)
+        return await _compute_and_apply(ls, data, f"Edit: {data['instruction']}")
+
+
+async def _compute_and_apply(ls: BlitzServer, data: dict[str, Any], label: str) -> bool:
+    try:
+        edit, _ = await ls.compute_edit(data)
+    except ActionFailed as exc:
+        ls.message(str(exc))
+        return False
+    try:
+        result = await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=edit, label=f"blitzls: {label}")
+        )
+    except Exception as exc:  # the client answered with an error
+        ls.message(f"the editor did not apply the edit ({exc})")
+        return False
+    if not result.applied:
+        ls.message(f"the editor did not apply the edit ({result.failure_reason or 'no reason'})")
+    return bool(result.applied)
+
+
+def _edit_data(ls: BlitzServer, args: Any) -> dict[str, Any]:
+    """Validate ``blitzls.edit`` arguments into code-action data."""
+    if not isinstance(args, dict):
+        raise ActionFailed("blitzls.edit takes one argument: {uri, range, instruction}")
+    uri, instruction, span = args.get("uri"), args.get("instruction"), args.get("range")
+    if not isinstance(uri, str) or not isinstance(instruction, str) or not instruction.strip():
+        raise ActionFailed("blitzls.edit needs a uri and a non-empty instruction")
+    doc = ls.documents.get(uri)
+    if doc is None:
+        raise ActionFailed(f"{uri} is not open in the editor")
+    try:
+        assert isinstance(span, dict)
+        selection = types.Range(
+            start=types.Position(**span["start"]), end=types.Position(**span["end"])
+        )
+    except (TypeError, KeyError, AssertionError):
+        raise ActionFailed("blitzls.edit needs a range {start, end}") from None
+    is_point = _is_point(selection)
+    if is_point:
+        first = min(max(selection.start.line, 0), doc.line_count - 1)
+        lines: tuple[int, int] | None = (first, first + 1)
+    else:
+        lines = lines_for_range(
+            doc.lines,
+            (selection.start.line, selection.start.character),
+            (selection.end.line, selection.end.character),
+            (),
+            is_point=False,
+        )
+    if lines is None:
+        raise ActionFailed("the selection is empty")
+    return _data(doc, "edit", lines, point=is_point, instruction=instruction.strip())
+
+
+def _is_point(selection: types.Range) -> bool:
+    start, end = selection.start, selection.end
+    return start.line == end.line and end.character - start.character <= 1
 
 
 def _wanted(kind: str, only: Any) -> bool:
@@ -148,40 +203,123 @@ def _wanted(kind: str, only: Any) -> bool:
     return any(kind == str(k) or kind.startswith(f"{k}.") for k in only)
 
 
-def _offer(
-    ls: BlitzServer, doc: TextDocument, spec: ActionSpec, selection: types.Range
-) -> types.CodeAction | None:
-    """The code action for ``spec`` at ``selection``, without calling the model."""
+_DEFINITION = re.compile(
+    r"\s*(?:@|(?:export\s+|pub(?:\(\w+\))?\s+|async\s+|static\s+|public\s+|private\s+)*"
+    r"(?:def|class|fn|func|function|impl|struct|interface|local\s+function)\b)"
+)
+
+
+def _offers(
+    ls: BlitzServer, doc: TextDocument, spec: ActionSpec, params: types.CodeActionParams
+) -> list[types.CodeAction]:
+    """The code actions for ``spec`` at the requested range, without calling the model."""
+    selection = params.range
     start, end = selection.start, selection.end
-    is_point = start.line == end.line and end.character - start.character <= 1
-    span = lines_for_range(
-        doc.lines,
-        (start.line, start.character),
-        (end.line, end.character),
-        line_comment_prefixes(doc.language_id),
-        is_point=is_point,
-    )
+    point = _is_point(selection)
+    line = min(max(start.line, 0), doc.line_count - 1)
+    if spec.trigger == "command":
+        return []
+    if spec.trigger == "instruction_comment":
+        found = find_instruction(doc.lines, line, doc.language_id)
+        if found is None:
+            return []
+        title = spec.title_for(instruction=found.text)
+        data = _data(doc, spec.id, (found.line, found.line + 1), point=True)
+        return [_action(ls, spec, title, data)]
+    if spec.trigger == "diagnostic":
+        return [
+            _action(
+                ls,
+                spec,
+                spec.title_for(message=diagnostic.message),
+                _data(
+                    doc,
+                    spec.id,
+                    _diagnostic_lines(doc, diagnostic),
+                    point=True,
+                    diagnostics=[_diagnostic_data(diagnostic)],
+                ),
+                diagnostics=[diagnostic],
+            )
+            for diagnostic in params.context.diagnostics
+        ]
+    if spec.trigger == "comment_block":
+        if point and find_instruction(doc.lines, line, doc.language_id) is not None:
+            return []  # an instruction comment is not pseudocode
+        span = lines_for_range(
+            doc.lines,
+            (start.line, start.character),
+            (end.line, end.character),
+            line_comment_prefixes(doc.language_id),
+            is_point=point,
+        )
+    elif point:  # scope actions at a cursor: only where a definition may be around
+        text = doc.line_text(line)
+        inside = text[:1] in (" ", "\t") or _DEFINITION.match(text) is not None
+        span = (line, line + 1) if inside and text.strip() else None
+    else:
+        span = lines_for_range(
+            doc.lines,
+            (start.line, start.character),
+            (end.line, end.character),
+            (),
+            is_point=False,
+        )
     if span is None:
-        return None
+        return []
+    return [_action(ls, spec, spec.title_for(), _data(doc, spec.id, span, point=point))]
+
+
+def _diagnostic_lines(doc: TextDocument, diagnostic: types.Diagnostic) -> tuple[int, int]:
+    first = min(max(diagnostic.range.start.line, 0), doc.line_count - 1)
+    last = min(max(diagnostic.range.end.line, first), doc.line_count - 1)
+    if last > first and diagnostic.range.end.character == 0:
+        last -= 1
+    return first, last + 1
+
+
+def _diagnostic_data(diagnostic: types.Diagnostic) -> dict[str, Any]:
+    return {
+        "line": diagnostic.range.start.line,
+        "source": diagnostic.source or "",
+        "code": str(diagnostic.code) if diagnostic.code is not None else "",
+        "message": diagnostic.message,
+    }
+
+
+def _data(
+    doc: TextDocument, action_id: str, span: tuple[int, int], *, point: bool, **extra: Any
+) -> dict[str, Any]:
     first, last = span
-    data = {
-        "action": spec.id,
+    return {
+        "action": action_id,
         "uri": doc.uri,
         "version": doc.version,
         "start": first,
         "end": last,
-        "digest": _lines_digest(doc, first, last),
+        "digest": lines_digest(doc, first, last),
+        "point": point,
+        **extra,
     }
+
+
+def _action(
+    ls: BlitzServer,
+    spec: ActionSpec,
+    title: str,
+    data: dict[str, Any],
+    *,
+    diagnostics: list[types.Diagnostic] | None = None,
+) -> types.CodeAction:
     action = types.CodeAction(
-        title=spec.title,
+        title=title,
         kind=spec.kind,
         data=data,
+        diagnostics=diagnostics,
         tags=[types.CodeActionTag.LlmGenerated],
     )
     if not ls.resolves_edits():
         action.command = types.Command(
-            title=spec.title,
-            command=APPLY_ACTION_COMMAND,
-            arguments=[{**data, "title": spec.title}],
+            title=title, command=APPLY_ACTION_COMMAND, arguments=[{**data, "title": title}]
         )
     return action

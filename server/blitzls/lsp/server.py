@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -15,13 +17,16 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from blitzls import __version__
-from blitzls.actions import ActionSpec, find_action
-from blitzls.config import Settings, merge
-from blitzls.engine import Engine, Outcome, Snapshot
+from blitzls.actions import ActionSpec, find_action, parse_user_actions
+from blitzls.config import Settings, find_project_file, merge, project_values
+from blitzls.engine import ActionRequest, Engine, Outcome, Snapshot
 from blitzls.lsp.convert import workspace_edit
+from blitzls.lsp.progress import model_progress
 from blitzls.lsp.protocol import BlitzProtocol
 from blitzls.model.errors import ModelError
+from blitzls.pricing import describe, price_for
 from blitzls.replies.extract import ReplyError
+from blitzls.requests import build_request
 from blitzls.text.document import TextDocument
 from blitzls.text.edits import minimal_edits
 from blitzls.text.positions import Encoding
@@ -29,6 +34,7 @@ from blitzls.text.positions import Encoding
 log = logging.getLogger(__name__)
 
 APPLY_ACTION_COMMAND = "blitzls.applyAction"
+EDIT_COMMAND = "blitzls.edit"
 
 
 class ActionFailed(Exception):
@@ -53,30 +59,42 @@ class BlitzServer(LanguageServer):
         self.encoding: Encoding = "utf-16"
         self.root_path: str | None = None
         self.pending_messages: list[types.ShowMessageParams] = []
+        self.user_actions: list[ActionSpec] = []
+        self.running: dict[tuple[Any, ...], asyncio.Task[Any]] = {}
 
     # --- settings -------------------------------------------------------------------
 
     def apply_options(self, options: Any) -> list[str]:
-        """Merge editor options (a ``blitzls`` section or a flat mapping) over the base settings.
+        """Merge settings: environment < project file < editor options < CLI flags.
 
-        CLI flags (``overrides``) still win. Returns the problems found, each naming its key.
+        ``options`` is a ``blitzls`` section or a flat mapping. Returns the problems found,
+        each naming its key; the server carries on with defaults for those.
         """
         problems: list[str] = []
         settings = self.base_settings
+        if self.root_path:
+            project = find_project_file(Path(self.root_path))
+            if project is not None:
+                values, found = project_values(project)
+                settings, bad = merge(settings, values)
+                problems += found + [f"{project.name}: {p}" for p in bad]
         if isinstance(options, Mapping):
             section = options.get("blitzls", options)
             if section == []:  # Neovim encodes an empty Lua table as a list
                 section = {}
             if isinstance(section, Mapping):
-                settings, problems = merge(settings, section)
+                settings, more = merge(settings, section)
+                problems += more
             else:
                 problems.append("setting 'blitzls' must be an object")
-        elif options is not None:
+        elif options is not None and options != []:
             problems.append("initialization options must be an object")
         settings, more = merge(settings, self.overrides)
+        self.user_actions, bad_actions = parse_user_actions(list(settings.actions))
         self.settings = settings
+        self.engine.workspace = self.root_path or ""
         self.engine.configure(settings)
-        return problems + more
+        return problems + more + bad_actions
 
     def warm_up_in_background(self) -> None:
         """Import the model client and open the cache off the request path."""
@@ -124,17 +142,26 @@ class BlitzServer(LanguageServer):
 
     async def compute_edit(self, data: Mapping[str, Any]) -> tuple[types.WorkspaceEdit, Outcome]:
         """Run the action described by a code action's ``data`` and build its edit."""
-        action, uri, start, end = _parse_data(data)
+        action, uri, start, end = _parse_data(data, self.user_actions)
         doc = self.documents.get(uri)
         if doc is None:
             raise ActionFailed(f"{uri} is not open in the editor")
         if doc.version != data.get("version") and (
-            end > doc.line_count or _lines_digest(doc, start, end) != data.get("digest")
+            end > doc.line_count or lines_digest(doc, start, end) != data.get("digest")
         ):
             raise ActionFailed("the document changed since the action was offered; try again")
         snapshot = Snapshot(tuple(doc.lines), doc.version, doc.language_id, self.label_for(uri))
         try:
-            outcome = await self.engine.run(action, snapshot, start, end)
+            request = build_request(
+                action,
+                snapshot,
+                start,
+                end,
+                point=bool(data.get("point")),
+                instruction=str(data.get("instruction") or ""),
+                diagnostics=list(data.get("diagnostics") or []),
+            )
+            outcome = await self._run_superseding((uri, start, end, action.id), request)
         except (ModelError, ReplyError) as exc:
             raise ActionFailed(str(exc)) from exc
         current = self.documents.get(uri)
@@ -157,19 +184,43 @@ class BlitzServer(LanguageServer):
             snapshot.label,
             start + 1,
             end,
-            "cache hit"
-            if outcome.cache_hit
-            else f"{outcome.usage.get('completion_tokens', 0)} tokens",
+            _summary(outcome),
             len(edits),
             outcome.seconds * 1000,
         )
         return edit, outcome
 
+    async def _run_superseding(self, key: tuple[Any, ...], request: ActionRequest) -> Outcome:
+        """Run with progress; a newer request for the same range cancels this one."""
+        task = asyncio.current_task()
+        previous = self.running.get(key)
+        if previous is not None and previous is not task and not previous.done():
+            previous.cancel()
+        if task is not None:
+            self.running[key] = task
+        try:
+            title = request.action.title_for(instruction=request.instruction, message="")
+            async with model_progress(self, title) as progress:
+                outcome = await self.engine.run(request, on_progress=progress.received)
+                progress.end(_summary(outcome))
+            return outcome
+        finally:
+            if self.running.get(key) is task:
+                del self.running[key]
 
-def _parse_data(data: Mapping[str, Any]) -> tuple[ActionSpec, str, int, int]:
+
+def _summary(outcome: Outcome) -> str:
+    if outcome.cache_hit:
+        return f"from cache in {outcome.seconds * 1000:.0f} ms"
+    return f"{describe(outcome.usage, price_for(outcome.model))}, {outcome.seconds:.1f} s"
+
+
+def _parse_data(
+    data: Mapping[str, Any], user_actions: list[ActionSpec]
+) -> tuple[ActionSpec, str, int, int]:
     if not isinstance(data, Mapping):
         raise ActionFailed("the code action carries no data")
-    action = find_action(str(data.get("action", "")))
+    action = find_action(str(data.get("action", "")), user_actions)
     uri, start, end = data.get("uri"), data.get("start"), data.get("end")
     if action is None or not isinstance(uri, str):
         raise ActionFailed("unknown code action")
@@ -178,7 +229,7 @@ def _parse_data(data: Mapping[str, Any]) -> tuple[ActionSpec, str, int, int]:
     return action, uri, start, end
 
 
-def _lines_digest(doc: TextDocument, start: int, end: int) -> str:
+def lines_digest(doc: TextDocument, start: int, end: int) -> str:
     """A short fingerprint of lines [start, end) to tell whether they changed."""
     text = "".join(doc.lines[start:end])
     return hashlib.blake2s(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
@@ -187,17 +238,18 @@ def _lines_digest(doc: TextDocument, start: int, end: int) -> str:
 def _anchor(current: TextDocument, outcome: Outcome) -> int:
     """Where the edited region is in the current document; refuse if that is unclear.
 
-    Unchanged document: the original offset. Changed document: the region's original text
-    must occur exactly once, else the edit would land in the wrong place.
+    Unchanged document: the original offset. Changed document: the text of the whole scope
+    the action looked at must occur exactly once, on whole lines, else the edit would land in
+    the wrong place or on text the model never saw.
     """
-    old = outcome.old_text
     if current.version == outcome.snapshot.version:
         return outcome.start_offset
+    anchor = outcome.snapshot.text[outcome.anchor_start : outcome.anchor_end]
     text = current.text
-    at = text.find(old) if old else -1
+    at = text.find(anchor) if anchor else -1
     whole_lines = at >= 0 and (at == 0 or text[at - 1] in "\r\n")
-    if not whole_lines or text.find(old, at + 1) >= 0:
+    if not whole_lines or text.find(anchor, at + 1) >= 0:
         raise ActionFailed(
             "the document changed while the model was answering; the edit was not applied"
         )
-    return at
+    return at + (outcome.start_offset - outcome.anchor_start)

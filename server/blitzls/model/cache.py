@@ -15,7 +15,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 # Bump when prompts or reply handling change so old answers are not reused.
-PROMPT_FORMAT_VERSION = 1
+PROMPT_FORMAT_VERSION = 2
 
 
 def cache_key(

@@ -19,6 +19,7 @@ EXIT_CODES: Final[dict[str, int]] = {
     "server": 9,
     "bad_response": 10,
     "empty": 11,
+    "budget": 13,
     "cancelled": 130,
 }
 KINDS: Final = frozenset(EXIT_CODES)
