@@ -1,0 +1,127 @@
+"""A local record of every action's tokens, cost and latency; totals for ``blitzls stats``.
+
+One JSON line per action in ``usage.jsonl`` beside the reply cache. It holds numbers only —
+no code, no prompts, no keys.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from blitzls.pricing import Price, cost, price_for
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "usage.jsonl"
+
+
+def record(directory: Path, entry: Mapping[str, Any]) -> None:
+    """Append one action's numbers; failures are logged, never raised."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = directory / FILE_NAME
+        line = json.dumps({"time": round(time.time(), 3), **entry}, separators=(",", ":"))
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+    except OSError as exc:
+        log.warning("cannot record usage in %s: %s", directory, exc)
+
+
+def entries(directory: Path) -> Iterable[dict[str, Any]]:
+    """Every recorded action, oldest first; unreadable lines are skipped."""
+    path = directory / FILE_NAME
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError:
+        return
+    with handle:
+        for line in handle:
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(item, dict):
+                yield item
+
+
+@dataclass
+class Totals:
+    """Sums over recorded actions."""
+
+    actions: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    completion_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost: float = 0.0
+    saved_by_disk_cache: float = 0.0
+    saved_by_provider_cache: float = 0.0
+    seconds: float = 0.0
+    by_action: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def hit_rate(self) -> float:
+        return self.cache_hits / self.actions if self.actions else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "actions": self.actions,
+            "cache_hits": self.cache_hits,
+            "cache_hit_rate": round(self.hit_rate, 4),
+            "prompt_tokens": self.prompt_tokens,
+            "cached_tokens": self.cached_tokens,
+            "completion_tokens": self.completion_tokens,
+            "reasoning_tokens": self.reasoning_tokens,
+            "cost_usd": round(self.cost, 6),
+            "saved_by_disk_cache_usd": round(self.saved_by_disk_cache, 6),
+            "saved_by_provider_cache_usd": round(self.saved_by_provider_cache, 6),
+            "model_seconds": round(self.seconds, 3),
+            "by_action": dict(sorted(self.by_action.items())),
+        }
+
+
+def totals(items: Iterable[Mapping[str, Any]], *, since: float = 0.0) -> Totals:
+    """Add up actions recorded at or after ``since`` (a UNIX time)."""
+    result = Totals()
+    for item in items:
+        if float(item.get("time", 0)) < since:
+            continue
+        usage = {k: int(v) for k, v in dict(item.get("usage") or {}).items()}
+        price = price_for(str(item.get("model", "")))
+        result.actions += 1
+        result.by_action[str(item.get("action"))] = (
+            result.by_action.get(str(item.get("action")), 0) + 1
+        )
+        if item.get("cache_hit"):
+            result.cache_hits += 1
+            result.saved_by_disk_cache += cost(usage, price)
+            continue
+        result.prompt_tokens += usage.get("prompt_tokens", 0)
+        result.cached_tokens += usage.get("cached_tokens", 0)
+        result.completion_tokens += usage.get("completion_tokens", 0)
+        result.reasoning_tokens += usage.get("reasoning_tokens", 0)
+        result.cost += cost(usage, price)
+        result.saved_by_provider_cache += _provider_saving(usage, price)
+        result.seconds += float(item.get("model_seconds", 0))
+    return result
+
+
+def _provider_saving(usage: Mapping[str, int], price: Price | None) -> float:
+    if price is None:
+        return 0.0
+    return usage.get("cached_tokens", 0) * (price.input - price.cached_input) / 1e6
+
+
+def start_of_today() -> float:
+    """Local midnight as a UNIX time (budgets are daily)."""
+    now = time.localtime()
+    return time.mktime((now.tm_year, now.tm_mon, now.tm_mday, 0, 0, 0, 0, 0, -1))
