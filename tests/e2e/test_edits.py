@@ -151,24 +151,71 @@ def test_edit_that_breaks_syntax_is_refused(
     assert path.read_text(encoding="utf-8") == STATS
 
 
-async def test_lsp_instruction_comment_action_applies_and_removes_the_comment(
+@pytest.mark.parametrize("preset", ["vscode", "neovim"])
+async def test_lsp_instruction_comment_fix_for_every_reply_shape(
+    preset: str, server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    encoding = "utf-8" if preset == "neovim" else "utf-16"
+    async with lsp_session(server_env, capabilities(preset)) as client:
+        for shape, reply in FIX_SHAPES.items():
+            uri = (tmp_path / f"stats_{shape}.py").as_uri()
+            open_document(client, uri, STATS)
+            actions = await actions_at(client, uri, (INSTRUCTION_LINE, 10), kind=None)
+            titles = [a.title for a in actions]
+            assert f"Apply instruction: {INSTRUCTION}" in titles
+            assert "Convert pseudocode to code" not in titles
+            (action,) = [a for a in actions if a.kind == "refactor.rewrite.blitzls.instruction"]
+            model_server.enqueue(Reply(content=reply, chunk_chars=7))
+            resolved = await client.code_action_resolve_async(action)
+            assert resolved.edit is not None, (shape, client.messages)
+            edits, _ = edits_of(resolved.edit, uri)
+            new_text = apply_text_edits(STATS, edits, encoding)
+            assert new_text == expected_fixed(), shape
+            check_stats(new_text)
+            # only the instruction line and the buggy line were touched
+            touched = {e.range.start.line for e in edits} | {e.range.end.line - 1 for e in edits}
+            assert touched <= {INSTRUCTION_LINE, INSTRUCTION_LINE + 2}, (shape, edits)
+    assert model_server.request_count == len(FIX_SHAPES)
+
+
+async def test_lsp_instruction_in_javascript_applies_and_removes_the_comment(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
-    uri = (tmp_path / "stats.py").as_uri()
-    model_server.enqueue(Reply(content=FIX_SHAPES["chatter"]))
-    async with lsp_session(server_env, capabilities("neovim")) as client:
-        open_document(client, uri, STATS)
-        actions = await actions_at(client, uri, (INSTRUCTION_LINE, 10), kind=None)
-        titles = [a.title for a in actions]
-        assert f"Apply instruction: {INSTRUCTION}" in titles
-        assert "Convert pseudocode to code" not in titles
-        (action,) = [a for a in actions if a.kind == "refactor.rewrite.blitzls.instruction"]
+    uri = (tmp_path / "user.js").as_uri()
+    source = (
+        "// Users — ünïcode 🚀\n"
+        "function displayName(user) {\n"
+        "  // ai! handle a missing user\n"
+        "  return user.first + ' ' + user.last;\n"
+        "}\n"
+    )
+    reply = (
+        "```js\n<<<<<<< SEARCH\n  return user.first + ' ' + user.last;\n=======\n"
+        "  if (!user) return '';\n  return user.first + ' ' + user.last;\n>>>>>>> REPLACE\n```"
+    )
+    model_server.enqueue(Reply(content=reply))
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id="javascript", version=1, text=source
+                )
+            )
+        )
+        (action,) = await actions_at(
+            client, uri, (2, 0), kind="refactor.rewrite.blitzls.instruction"
+        )
+        assert action.title == "Apply instruction: handle a missing user"
         resolved = await client.code_action_resolve_async(action)
         assert resolved.edit is not None, client.messages
         edits, _ = edits_of(resolved.edit, uri)
-        new_text = apply_text_edits(STATS, edits, "utf-8")
-    assert new_text == expected_fixed()
-    assert len(changed_lines(STATS, new_text)) == 1
+    assert apply_text_edits(source, edits, "utf-16") == (
+        "// Users — ünïcode 🚀\n"
+        "function displayName(user) {\n"
+        "  if (!user) return '';\n"
+        "  return user.first + ' ' + user.last;\n"
+        "}\n"
+    )
 
 
 async def test_lsp_edit_command_applies_instruction_to_selection(
