@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from blitzls.text.edits import TextEditSpec
 from blitzls.text.positions import Pos
+
+if TYPE_CHECKING:
+    from blitzls.text.edits import TextEditSpec
 
 
 def to_position(pos: Pos) -> types.Position:

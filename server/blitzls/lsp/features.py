@@ -71,7 +71,8 @@ def _register(server: BlitzServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: BlitzServer, params: Any) -> None:
-        await ls.engine.aclose()
+        if ls._engine is not None:
+            await ls._engine.aclose()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: BlitzServer, params: types.DidOpenTextDocumentParams) -> None:

@@ -9,7 +9,7 @@ import os
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -19,17 +19,13 @@ from pygls.uris import to_fs_path
 from blitzls import __version__
 from blitzls.actions import ActionSpec, find_action, parse_user_actions
 from blitzls.config import Settings, find_project_file, merge, project_values
-from blitzls.engine import ActionRequest, Engine, Outcome, Snapshot
-from blitzls.lsp.convert import workspace_edit
 from blitzls.lsp.progress import model_progress
 from blitzls.lsp.protocol import BlitzProtocol
-from blitzls.model.errors import ModelError
-from blitzls.pricing import describe, price_for
-from blitzls.replies.extract import ReplyError
-from blitzls.requests import build_request
 from blitzls.text.document import TextDocument
-from blitzls.text.edits import minimal_edits
 from blitzls.text.positions import Encoding
+
+if TYPE_CHECKING:  # the engine and its reply handling load off the start-up path
+    from blitzls.engine import ActionRequest, Engine, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +50,8 @@ class BlitzServer(LanguageServer):
         self.base_settings = base_settings
         self.overrides = dict(overrides or {})
         self.settings = base_settings
-        self.engine = Engine(base_settings)
+        self._engine: Engine | None = None
+        self._engine_lock = threading.Lock()
         self.documents: dict[str, TextDocument] = {}
         self.encoding: Encoding = "utf-16"
         self.root_path: str | None = None
@@ -92,9 +89,20 @@ class BlitzServer(LanguageServer):
         settings, more = merge(settings, self.overrides)
         self.user_actions, bad_actions = parse_user_actions(list(settings.actions))
         self.settings = settings
-        self.engine.workspace = self.root_path or ""
-        self.engine.configure(settings)
+        if self._engine is not None:
+            self._engine.workspace = self.root_path or ""
+            self._engine.configure(settings)
         return problems + more + bad_actions
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, imported and built on first use (normally by the warm-up thread)."""
+        with self._engine_lock:
+            if self._engine is None:
+                from blitzls.engine import Engine
+
+                self._engine = Engine(self.settings, workspace=self.root_path or "")
+            return self._engine
 
     def warm_up_in_background(self) -> None:
         """Import the model client and open the cache off the request path."""
@@ -142,6 +150,13 @@ class BlitzServer(LanguageServer):
 
     async def compute_edit(self, data: Mapping[str, Any]) -> tuple[types.WorkspaceEdit, Outcome]:
         """Run the action described by a code action's ``data`` and build its edit."""
+        from blitzls.engine import Snapshot
+        from blitzls.lsp.convert import workspace_edit
+        from blitzls.model.errors import ModelError
+        from blitzls.replies.extract import ReplyError
+        from blitzls.requests import build_request
+        from blitzls.text.edits import minimal_edits
+
         action, uri, start, end = _parse_data(data, self.user_actions)
         doc = self.documents.get(uri)
         if doc is None:
@@ -210,6 +225,8 @@ class BlitzServer(LanguageServer):
 
 
 def _summary(outcome: Outcome) -> str:
+    from blitzls.pricing import describe, price_for
+
     if outcome.cache_hit:
         return f"from cache in {outcome.seconds * 1000:.0f} ms"
     return f"{describe(outcome.usage, price_for(outcome.model))}, {outcome.seconds:.1f} s"
