@@ -62,6 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--message", help="the diagnostic to fix, for the fix action")
     _add_setting_flags(run)
 
+    probe = commands.add_parser(
+        "probe", help="act as an editor: list (and resolve) the actions a server offers at lines"
+    )
+    probe.add_argument("file")
+    probe.add_argument(
+        "--lines", required=True, help="A-B selects lines; a single N puts the cursor on line N"
+    )
+    probe.add_argument("--action", help="resolve the offered action of this id or kind")
+    probe.add_argument("--client", choices=["vscode", "neovim"], default="vscode")
+    probe.add_argument("--json", action="store_true", help="print a machine-readable report")
+    _add_setting_flags(probe)
+
     stats = commands.add_parser("stats", help="tokens, cost and cache savings so far")
     stats.add_argument("--json", action="store_true", help="print machine-readable totals")
     stats.add_argument("--today", action="store_true", help="only today's actions")
@@ -112,6 +124,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("blitzls: interrupted; the file was not changed", file=sys.stderr)
             return 130
+    if args.command == "probe":
+        from blitzls.probe import probe
+
+        args.server_args = [
+            item
+            for flag, dest, _ in _SETTING_FLAGS
+            if getattr(args, f"setting_{dest}", None) is not None
+            for item in (flag, str(getattr(args, f"setting_{dest}")))
+        ]
+        return asyncio.run(probe(args))
     if args.command == "stats":
         with_flags, _ = merge(settings, overrides)
         return print_stats(with_flags, today=args.today, as_json=args.json)

@@ -90,6 +90,12 @@ async def model_progress(server: LanguageServer, title: str) -> AsyncIterator[Pr
     )
     try:
         yield progress
+    except asyncio.CancelledError:
+        progress.outcome = "cancelled"
+        raise
+    except Exception as exc:
+        progress.outcome = f"failed: {exc}"
+        raise
     finally:
         running = False
         server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=progress.outcome))
