@@ -113,6 +113,21 @@ class Settings:
             "doc": "Stop model calls after this many US dollars a day; 0: no limit.",
         },
     )
+    prefetch: bool = field(
+        default=False,
+        metadata={
+            "env": "BLITZLS_PREFETCH",
+            "doc": "Compute pseudocode and ai! actions in the background when the cursor rests "
+            "on them, so choosing them is instant. Costs a model call per block visited.",
+        },
+    )
+    prefetch_per_minute: int = field(
+        default=4,
+        metadata={
+            "env": "BLITZLS_PREFETCH_PER_MINUTE",
+            "doc": "At most this many prefetching model calls a minute.",
+        },
+    )
     actions: tuple[Any, ...] = field(
         default=(),
         metadata={
@@ -164,6 +179,7 @@ _ALIASES = {
     "maxRetries": "max_retries",
     "maxTokens": "max_tokens",
     "contextLines": "context_lines",
+    "prefetchPerMinute": "prefetch_per_minute",
     "dailyTokenBudget": "daily_token_budget",
     "dailyCostBudget": "daily_cost_budget",
 }

@@ -116,7 +116,11 @@ async def _run(
         instruction=args.instruction or "",
         diagnostics=diagnostics,
     )
-    outcome = await engine.run(request)
+    meter = TerminalProgress(action.title_for(instruction=request.instruction))
+    try:
+        outcome = await engine.run(request, on_progress=meter.received)
+    finally:
+        meter.done()
     new_text = text[: outcome.start_offset] + outcome.new_text + text[outcome.end_offset :]
     written = False
     if args.write and new_text != text:
@@ -136,6 +140,31 @@ async def _run(
         "written": written,
         "total_seconds": time.perf_counter() - started,
     }
+
+
+class TerminalProgress:
+    """Tokens received and their rate on one stderr line, only when stderr is a terminal."""
+
+    def __init__(self, title: str) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.title = title
+        self.started = time.perf_counter()
+        self.shown = 0.0
+
+    def received(self, chars: int) -> None:
+        now = time.perf_counter()
+        if not self.enabled or now - self.shown < 0.1:
+            return
+        self.shown = now
+        tokens = chars // 4
+        rate = tokens / max(now - self.started, 1e-6)
+        sys.stderr.write(f"\r\033[Kblitzls: {self.title} — {tokens} tokens, {rate:.0f} tok/s")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def _read(path: Path) -> bytes:

@@ -41,6 +41,8 @@ export const SERVER_SETTING_KEYS = [
   'contextLines',
   'dailyTokenBudget',
   'dailyCostBudget',
+  'prefetch',
+  'prefetchPerMinute',
   'actions',
 ] as const;
 

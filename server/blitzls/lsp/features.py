@@ -112,6 +112,10 @@ def _register(server: BlitzServer) -> None:
             if _wanted(spec.kind, params.context.only)
             for action in _offers(ls, doc, spec, params)
         ]
+        if ls.settings.prefetch:
+            for action in actions:
+                if action.kind in PREFETCHED_KINDS and isinstance(action.data, dict):
+                    ls.schedule_prefetch(action.data)
         return actions or None
 
     @server.feature(types.CODE_ACTION_RESOLVE)
@@ -203,6 +207,8 @@ def _wanted(kind: str, only: Any) -> bool:
         return True
     return any(kind == str(k) or kind.startswith(f"{k}.") for k in only)
 
+
+PREFETCHED_KINDS = {BUILTIN_ACTIONS["pseudocode"].kind, BUILTIN_ACTIONS["instruction"].kind}
 
 _DEFINITION = re.compile(
     r"\s*(?:@|(?:export\s+|pub(?:\(\w+\))?\s+|async\s+|static\s+|public\s+|private\s+)*"

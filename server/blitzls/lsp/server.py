@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import hashlib
 import logging
 import os
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +32,7 @@ if TYPE_CHECKING:  # the engine and its reply handling load off the start-up pat
 log = logging.getLogger(__name__)
 
 APPLY_ACTION_COMMAND = "blitzls.applyAction"
+PREFETCH_IDLE_SECONDS = 0.6  # the cursor must rest this long before a prefetch
 EDIT_COMMAND = "blitzls.edit"
 
 
@@ -58,6 +61,8 @@ class BlitzServer(LanguageServer):
         self.pending_messages: list[types.ShowMessageParams] = []
         self.user_actions: list[ActionSpec] = []
         self.running: dict[tuple[Any, ...], asyncio.Task[Any]] = {}
+        self.prefetching: dict[tuple[Any, ...], asyncio.Task[Any]] = {}
+        self.prefetch_times: collections.deque[float] = collections.deque()
 
     # --- settings -------------------------------------------------------------------
 
@@ -158,6 +163,9 @@ class BlitzServer(LanguageServer):
         from blitzls.text.edits import minimal_edits
 
         action, uri, start, end = _parse_data(data, self.user_actions)
+        pending = self.prefetching.get((uri, start, end, action.id, data.get("version")))
+        if pending is not None and not pending.done():  # its answer lands in the cache
+            await asyncio.wait([pending], timeout=self.settings.timeout)
         doc = self.documents.get(uri)
         if doc is None:
             raise ActionFailed(f"{uri} is not open in the editor")
@@ -204,6 +212,48 @@ class BlitzServer(LanguageServer):
             outcome.seconds * 1000,
         )
         return edit, outcome
+
+    def schedule_prefetch(self, data: dict[str, Any]) -> None:
+        """Compute an offered action in the background once the cursor rests on it.
+
+        Only with ``prefetch`` on and the cache enabled (the answer is served from it), at
+        most ``prefetch_per_minute`` model calls a minute, and never for a document that
+        changed in the meantime.
+        """
+        if not (self.settings.prefetch and self.settings.cache):
+            return
+        key = (data["uri"], data["start"], data["end"], data["action"], data["version"])
+        if key in self.prefetching:
+            return
+        task = asyncio.get_running_loop().create_task(self._prefetch(key, data))
+        self.prefetching[key] = task
+        task.add_done_callback(lambda _: self.prefetching.pop(key, None))
+
+    async def _prefetch(self, key: tuple[Any, ...], data: dict[str, Any]) -> None:
+        await asyncio.sleep(PREFETCH_IDLE_SECONDS)
+        doc = self.documents.get(data["uri"])
+        if doc is None or doc.version != data["version"]:
+            return
+        now = time.monotonic()
+        while self.prefetch_times and now - self.prefetch_times[0] > 60:
+            self.prefetch_times.popleft()
+        if len(self.prefetch_times) >= self.settings.prefetch_per_minute:
+            return
+        self.prefetch_times.append(now)
+        from blitzls.engine import Snapshot
+        from blitzls.requests import build_request
+
+        action = find_action(str(data["action"]), self.user_actions)
+        if action is None:
+            return
+        snapshot = Snapshot(tuple(doc.lines), doc.version, doc.language_id, self.label_for(doc.uri))
+        try:
+            request = build_request(action, snapshot, data["start"], data["end"], point=True)
+            outcome = await self.engine.run(request)
+            log.info("prefetched %s at %s:%d", action.id, snapshot.label, data["start"] + 1)
+            del outcome
+        except Exception as exc:  # a prefetch failure is silent; choosing the action retries
+            log.debug("prefetch failed: %s", exc)
 
     async def _run_superseding(self, key: tuple[Any, ...], request: ActionRequest) -> Outcome:
         """Run with progress; a newer request for the same range cancels this one."""

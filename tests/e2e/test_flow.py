@@ -1,0 +1,208 @@
+"""Staying in flow: progress, cancellation, superseding requests, prefetch, CLI progress."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pty
+import subprocess
+import time
+from pathlib import Path
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from tests.conftest import CLI_COMMAND
+from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, expected_inventory
+from tests.e2e.test_cli_run import LINES
+from tests.e2e.test_lsp_pseudocode import actions_at, open_document
+from tests.support.lsp import apply_text_edits, capabilities, edits_of, lsp_session
+from tests.support.scripted_model import Reply, ScriptedModelServer
+
+SLOW = Reply(content=REPLY_SHAPES["fenced"], chunk_chars=2, chunk_delay=0.05)
+
+
+def progress_values(client: LanguageClient) -> list[object]:
+    return [value for values in client.progress_reports.values() for value in values]
+
+
+async def wait_for(predicate: object, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+async def test_progress_reports_tokens_and_ends_with_the_outcome(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.enqueue(SLOW)
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        assert (await client.code_action_resolve_async(action)).edit is not None
+        first = progress_values(client)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        assert (await client.code_action_resolve_async(action)).edit is not None
+        await asyncio.sleep(0.1)
+        second = progress_values(client)[len(first) :]
+    begin, *reports, end = first
+    assert isinstance(begin, types.WorkDoneProgressBegin)
+    assert begin.title == "blitzls: Convert pseudocode to code" and begin.cancellable
+    assert reports and all("tok/s" in (r.message or "") for r in reports)
+    assert isinstance(end, types.WorkDoneProgressEnd)
+    assert "output tokens" in (end.message or "") and "$" in (end.message or "")
+    assert isinstance(second[-1], types.WorkDoneProgressEnd)
+    assert (second[-1].message or "").startswith("from cache")
+
+
+async def test_cancel_request_closes_the_stream_and_applies_nothing(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"] * 20, chunk_delay=0.05))
+    async with lsp_session(server_env, capabilities("neovim")) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        pending = client.protocol.send_request(
+            types.CODE_ACTION_RESOLVE, action, msg_id="resolve-1"
+        )
+        await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
+        await asyncio.sleep(0.3)
+        cancelled_at = time.monotonic()
+        client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="resolve-1"))
+        try:
+            result = await asyncio.wait_for(asyncio.wrap_future(pending), timeout=5)
+        except Exception as exc:  # the cancelled request answers with an error
+            result = exc
+        assert not isinstance(result, types.CodeAction) or result.edit is None
+        await asyncio.to_thread(model_server.wait_closed_early, 1, 2.0)
+        (record,) = model_server.requests
+        assert record.closed_at is not None
+        assert record.closed_at - cancelled_at < 0.5
+        # the server is still serving
+        assert await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+
+
+async def test_progress_cancel_button_stops_the_action(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"] * 20, chunk_delay=0.05))
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        pending = asyncio.ensure_future(client.code_action_resolve_async(action))
+        await wait_for(lambda: bool(client.progress_reports))
+        await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
+        (token,) = list(client.progress_reports)
+        cancelled_at = time.monotonic()
+        client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+        try:
+            result = await asyncio.wait_for(pending, timeout=5)
+        except Exception as exc:
+            result = exc
+        assert not isinstance(result, types.CodeAction) or result.edit is None
+        await asyncio.to_thread(model_server.wait_closed_early, 1, 2.0)
+        (record,) = model_server.requests
+        assert record.closed_at is not None and record.closed_at - cancelled_at < 0.5
+        await asyncio.sleep(0.05)
+        end = client.progress_reports[token][-1]
+        assert isinstance(end, types.WorkDoneProgressEnd) and end.message == "cancelled"
+
+
+async def test_newer_request_for_the_same_range_supersedes_the_running_one(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"] * 20, chunk_delay=0.05))
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        first = asyncio.ensure_future(client.code_action_resolve_async(action))
+        await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
+        second = await client.code_action_resolve_async(action)
+        assert second.edit is not None
+        try:
+            earlier = await asyncio.wait_for(first, timeout=5)
+        except Exception as exc:
+            earlier = exc
+        assert not isinstance(earlier, types.CodeAction) or earlier.edit is None
+        assert model_server.requests[0].closed_at is not None
+        edits, _ = edits_of(second.edit, uri)
+        assert apply_text_edits(INVENTORY, edits, "utf-16") == expected_inventory()
+
+
+async def test_prefetch_makes_choosing_the_action_instant(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.responder = lambda body: Reply(content=REPLY_SHAPES["fenced"])
+    env = {**server_env, "BLITZLS_PREFETCH": "true", "BLITZLS_PREFETCH_PER_MINUTE": "1"}
+    async with lsp_session(env, capabilities("vscode")) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
+        await asyncio.sleep(0.3)
+        started = time.perf_counter()
+        resolved = await client.code_action_resolve_async(action)
+        assert resolved.edit is not None
+        assert time.perf_counter() - started < 1.0
+        assert model_server.request_count == 1, "the resolve was served by the prefetch"
+        # the per-minute budget holds further prefetches back
+        open_document(client, (tmp_path / "other.py").as_uri(), INVENTORY)
+        await actions_at(client, (tmp_path / "other.py").as_uri(), (PSEUDOCODE_LINES[0], 0))
+        await asyncio.sleep(1.0)
+        assert model_server.request_count == 1
+
+
+async def test_prefetch_is_off_by_default(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        open_document(client, uri, INVENTORY)
+        assert await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        await asyncio.sleep(1.0)
+    assert model_server.request_count == 0
+
+
+def test_cli_shows_progress_on_a_terminal_only(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    path = tmp_path / "inventory.py"
+    path.write_text(INVENTORY, encoding="utf-8")
+    model_server.responder = lambda body: SLOW
+    primary, secondary = pty.openpty()
+    try:
+        done = subprocess.run(
+            [*CLI_COMMAND, "run", "pseudocode", str(path), "--lines", LINES, "--no-cache"],
+            env=server_env,
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(primary)
+    assert done.returncode == 0
+    assert b"Convert pseudocode to code" in shown and b"tok/s" in shown
+    quiet = subprocess.run(
+        [*CLI_COMMAND, "run", "pseudocode", str(path), "--lines", LINES, "--no-cache"],
+        env=server_env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert quiet.returncode == 0 and b"tok/s" not in quiet.stderr
