@@ -149,7 +149,11 @@ def print_stats(settings: Settings, *, today: bool, as_json: bool) -> int:
 
     directory = settings.resolved_cache_dir()
     since = usage_log.start_of_today() if today else 0.0
-    totals = usage_log.totals(usage_log.entries(directory), since=since)
+    from blitzls.pricing import price_table
+
+    totals = usage_log.totals(
+        usage_log.entries(directory), since=since, prices=price_table(settings.prices)
+    )
     if as_json:
         print(json.dumps({"directory": str(directory), **totals.as_dict()}))
         return 0

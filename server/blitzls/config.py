@@ -13,6 +13,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -128,6 +129,13 @@ class Settings:
             "doc": "At most this many prefetching model calls a minute.",
         },
     )
+    prices: Mapping[str, Any] = field(
+        default_factory=lambda: MappingProxyType({}),
+        metadata={
+            "doc": "Prices in USD per million tokens by model, over the built-in table: "
+            '{"my-model": {"input": 0.2, "cached_input": 0.02, "output": 1.5}}.',
+        },
+    )
     actions: tuple[Any, ...] = field(
         default=(),
         metadata={
@@ -190,6 +198,26 @@ _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 def _coerce(name: str, value: Any, *, from_text: bool) -> Any:
     """Convert ``value`` to the type of field ``name`` or raise SettingsError naming the key."""
     default = _FIELDS[name].default
+    if name == "prices":
+        if not isinstance(value, Mapping) or not all(
+            isinstance(v, Mapping)
+            and all(isinstance(v.get(k), (int, float)) for k in ("input", "output"))
+            for v in value.values()
+        ):
+            raise SettingsError(
+                "setting 'prices' must map model names to {input, cached_input, output} "
+                f"numbers, got {value!r}"
+            )
+        return MappingProxyType(
+            {
+                str(model): {
+                    "input": float(v["input"]),
+                    "cached_input": float(v.get("cached_input", v["input"])),
+                    "output": float(v["output"]),
+                }
+                for model, v in value.items()
+            }
+        )
     if name == "actions":
         if isinstance(value, Mapping):
             return tuple(

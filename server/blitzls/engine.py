@@ -22,6 +22,7 @@ from blitzls.model.errors import ModelError
 from blitzls.patch.match import MatchError, apply_blocks
 from blitzls.patch.parse import EditBlock, parse_edits, parse_rewrite
 from blitzls.patch.syntax import introduces_syntax_error
+from blitzls.pricing import price_table
 from blitzls.prompts import PromptInput, build_messages
 from blitzls.replies.extract import FenceWatcher, ReplyError, extract_code
 from blitzls.replies.fit import fit_replacement
@@ -289,7 +290,9 @@ class Engine:
         if not s.daily_token_budget and not s.daily_cost_budget:
             return
         today = usage_log.totals(
-            usage_log.entries(s.resolved_cache_dir()), since=usage_log.start_of_today()
+            usage_log.entries(s.resolved_cache_dir()),
+            since=usage_log.start_of_today(),
+            prices=price_table(s.prices),
         )
         spent_tokens = today.prompt_tokens + today.completion_tokens + today.reasoning_tokens
         if s.daily_token_budget and spent_tokens >= s.daily_token_budget:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,14 @@ PRICES: dict[str, Price] = {
     "gpt-4.1-mini": Price(input=0.40, cached_input=0.10, output=1.60),
     "gpt-4.1": Price(input=2.00, cached_input=0.50, output=8.00),
 }
+
+
+def price_table(rows: Mapping[str, Mapping[str, Any]]) -> dict[str, Price]:
+    """Price overrides from the ``prices`` setting: model → {input, cached_input, output}."""
+    return {
+        model: Price(float(v["input"]), float(v["cached_input"]), float(v["output"]))
+        for model, v in rows.items()
+    }
 
 
 def price_for(model: str, overrides: Mapping[str, Price] | None = None) -> Price | None:

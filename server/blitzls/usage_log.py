@@ -89,14 +89,19 @@ class Totals:
         }
 
 
-def totals(items: Iterable[Mapping[str, Any]], *, since: float = 0.0) -> Totals:
+def totals(
+    items: Iterable[Mapping[str, Any]],
+    *,
+    since: float = 0.0,
+    prices: Mapping[str, Price] | None = None,
+) -> Totals:
     """Add up actions recorded at or after ``since`` (a UNIX time)."""
     result = Totals()
     for item in items:
         if float(item.get("time", 0)) < since:
             continue
         usage = {k: int(v) for k, v in dict(item.get("usage") or {}).items()}
-        price = price_for(str(item.get("model", "")))
+        price = price_for(str(item.get("model", "")), prices)
         result.actions += 1
         result.by_action[str(item.get("action"))] = (
             result.by_action.get(str(item.get("action")), 0) + 1

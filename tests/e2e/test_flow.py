@@ -47,6 +47,8 @@ async def test_progress_reports_tokens_and_ends_with_the_outcome(
         assert (await client.code_action_resolve_async(action)).edit is not None
         await asyncio.sleep(0.1)
         second = progress_values(client)[len(first) :]
+        logged = [m.message for m in client.log_messages]
+    assert any(m.startswith("pseudocode on inventory.py lines 8-9: ") for m in logged), logged
     begin, *reports, end = first
     assert isinstance(begin, types.WorkDoneProgressBegin)
     assert begin.title == "blitzls: Convert pseudocode to code" and begin.cancellable

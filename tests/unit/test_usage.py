@@ -54,3 +54,17 @@ def test_provider_headers_are_stable_per_workspace_and_only_for_known_hosts() ->
     assert list(a) == ["x-grok-conv-id"]
     assert provider_headers("https://openrouter.ai/api/v1", "/p")["X-Title"] == "blitzls"
     assert provider_headers("http://localhost:11434/v1", "/p") == {}
+
+
+def test_price_overrides_from_settings() -> None:
+    from blitzls.config import Settings, merge
+    from blitzls.pricing import price_table
+
+    settings, problems = merge(
+        Settings(), {"prices": {"local-coder": {"input": 1.0, "output": 2.0}}}
+    )
+    assert not problems
+    price = price_for("local-coder", price_table(settings.prices))
+    assert price is not None and price.cached_input == 1.0 and price.output == 2.0
+    _, bad = merge(Settings(), {"prices": {"m": {"input": "cheap"}}})
+    assert bad and "setting 'prices'" in bad[0]

@@ -43,6 +43,7 @@ export const SERVER_SETTING_KEYS = [
   'dailyCostBudget',
   'prefetch',
   'prefetchPerMinute',
+  'prices',
   'actions',
 ] as const;
 

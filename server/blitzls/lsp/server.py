@@ -201,15 +201,13 @@ class BlitzServer(LanguageServer):
         edit = workspace_edit(
             uri, current.version, edits, document_changes=self.uses_document_changes()
         )
-        log.info(
-            "%s on %s lines %d-%d: %s, %d edits, %.0f ms",
-            action.id,
-            snapshot.label,
-            start + 1,
-            end,
-            _summary(outcome),
-            len(edits),
-            outcome.seconds * 1000,
+        summary = (
+            f"{action.id} on {snapshot.label} lines {start + 1}-{end}: "
+            f"{_summary(outcome, self.settings.prices)}, {len(edits)} edit(s)"
+        )
+        log.info("%s", summary)
+        self.window_log_message(
+            types.LogMessageParams(type=types.MessageType.Info, message=summary)
         )
         return edit, outcome
 
@@ -267,19 +265,20 @@ class BlitzServer(LanguageServer):
             title = request.action.title_for(instruction=request.instruction, message="")
             async with model_progress(self, title) as progress:
                 outcome = await self.engine.run(request, on_progress=progress.received)
-                progress.end(_summary(outcome))
+                progress.end(_summary(outcome, self.settings.prices))
             return outcome
         finally:
             if self.running.get(key) is task:
                 del self.running[key]
 
 
-def _summary(outcome: Outcome) -> str:
-    from blitzls.pricing import describe, price_for
+def _summary(outcome: Outcome, prices: Mapping[str, Any] | None = None) -> str:
+    from blitzls.pricing import describe, price_for, price_table
 
     if outcome.cache_hit:
         return f"from cache in {outcome.seconds * 1000:.0f} ms"
-    return f"{describe(outcome.usage, price_for(outcome.model))}, {outcome.seconds:.1f} s"
+    price = price_for(outcome.model, price_table(prices or {}))
+    return f"{describe(outcome.usage, price)}, {outcome.seconds:.1f} s"
 
 
 def _parse_data(
