@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import overload
-
 import pytest
 
 from blitzls.text.comments import (
@@ -13,27 +10,7 @@ from blitzls.text.comments import (
     language_from_path,
     line_comment_prefixes,
 )
-
-
-class Recording(Sequence[str]):
-    """A list of lines that remembers which indices were read."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self._lines = lines
-        self.seen: set[int] = set()
-
-    def __len__(self) -> int:
-        return len(self._lines)
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            raise AssertionError("comment_block_around should not slice")
-        self.seen.add(index % len(self._lines))
-        return self._lines[index]
+from tests.support.recording import Recording
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import overload
-
 import pytest
 
 from blitzls.instructions import (
@@ -14,6 +11,7 @@ from blitzls.instructions import (
     remove_instruction,
 )
 from blitzls.text.document import split_lines
+from tests.support.recording import Recording
 
 
 def find(line: str, language: str) -> Instruction | None:
@@ -146,23 +144,6 @@ def test_crlf_and_non_ascii() -> None:
 
 
 def test_only_the_requested_line_is_read() -> None:
-    class Recording(Sequence[str]):
-        def __init__(self, lines: list[str]) -> None:
-            self._lines = lines
-            self.seen: set[int] = set()
-
-        def __len__(self) -> int:
-            return len(self._lines)
-
-        @overload
-        def __getitem__(self, index: int) -> str: ...
-        @overload
-        def __getitem__(self, index: slice) -> Sequence[str]: ...
-        def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-            assert isinstance(index, int)
-            self.seen.add(index)
-            return self._lines[index]
-
     lines = Recording(["# ai! one\n"] * 1000)
     assert find_instruction(lines, 500, "python") == Instruction(500, "one", 0)
     assert lines.seen == {500}

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
-from typing import overload
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 from blitzls import scope
 from blitzls.scope import TOP_BLOCK_MAX, enclosing_scope, scope_for_cursor
 from blitzls.text.document import split_lines
+from tests.support.recording import Recording
 
 
 def at(lines: Sequence[str], needle: str) -> int:
@@ -30,30 +30,6 @@ def span(lines: Sequence[str], first: str, last: str) -> tuple[int, int]:
 def scope_of(lines: Sequence[str], needle: str, language: str) -> tuple[int, int]:
     line = at(lines, needle)
     return enclosing_scope(lines, line, line + 1, language)
-
-
-class Recording(Sequence[str]):
-    """A list of lines that remembers which indices were read."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self._lines = lines
-        self.seen: set[int] = set()
-
-    def __len__(self) -> int:
-        return len(self._lines)
-
-    def __iter__(self) -> Iterator[str]:
-        raise AssertionError("the whole file should not be read")
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            raise AssertionError("the lines should not be sliced")
-        self.seen.add(index % len(self._lines))
-        return self._lines[index]
 
 
 # --- Python --------------------------------------------------------------------------
