@@ -79,7 +79,10 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
             title="Apply instruction: {instruction}",
             kind="refactor.rewrite.blitzls.instruction",
             trigger="instruction_comment",
-            task="Instruction for lines {first_line}-{last_line} of {file}: {instruction}",
+            task=(
+                "Do what the `ai!` comment in lines {first_line}-{last_line} of {file} asks, "
+                "and drop that comment: {instruction}"
+            ),
         ),
         ActionSpec(
             id="edit",

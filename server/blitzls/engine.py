@@ -127,6 +127,7 @@ class _Work:
     hint_line: int | None  # the cursor, to break ties between equal matches
     mode: Mode
     language: str
+    replace_line: tuple[int, str | None] | None = None  # the instruction comment to remove
 
     @property
     def text(self) -> str:
@@ -309,24 +310,11 @@ class Engine:
             )
 
     def _prepare(self, request: ActionRequest) -> _Work:
+        # The model sees the file exactly as it is (an instruction comment included), so
+        # successive actions on one file share their prompt prefix; the comment is removed
+        # from the result afterwards.
         lines = list(request.snapshot.lines)
         start, end = request.start_line, request.end_line
-        if request.replace_line is not None:
-            line, replacement = request.replace_line
-            if replacement is None:
-                del lines[line]
-                if line < start:
-                    start -= 1
-                if line < end:
-                    end -= 1
-                if not lines:
-                    lines = [""]
-            else:
-                ending = lines[line][len(line_text(lines[line])) :]
-                lines[line] = replacement + ending
-            end = max(end, start + 1)
-            end = min(end, len(lines))
-            start = min(start, end - 1)
         # A cursor breaks ties between equal matches; inside a selection every place is as
         # near as any other, so ties are refused.
         hint = start if request.scope == "enclosing" else None
@@ -337,7 +325,9 @@ class Engine:
         mode: Mode = (
             output if output != "auto" else ("range" if size <= SMALL_SCOPE_LINES else "edits")
         )
-        return _Work(lines, start, end, hint, mode, request.snapshot.language_id)
+        return _Work(
+            lines, start, end, hint, mode, request.snapshot.language_id, request.replace_line
+        )
 
     async def _ask_and_apply(
         self,
@@ -429,6 +419,7 @@ class Engine:
             new_text = self._replace_region(work, rewrite)
         else:
             new_text = self._replace_region(work, extract_code(reply))
+        new_text = _remove_instruction(work, new_text)
         self._check(work, new_text)
         return new_text
 
@@ -439,8 +430,9 @@ class Engine:
             scope=(work.offset(work.start), work.offset(work.end)),
             hint=None if work.hint_line is None else work.offset(work.hint_line),
         )
-        self._check(work, result.new_text)
-        return result.new_text
+        new_text = _remove_instruction(work, result.new_text)
+        self._check(work, new_text)
+        return new_text
 
     def _replace_region(self, work: _Work, code: str) -> str:
         lines = work.lines
@@ -477,8 +469,8 @@ class Engine:
         start_offset = snapshot.offset_of_line(prefix)
         end_offset = start_offset + sum(len(x) for x in old_lines[prefix:old_end])
         replacement = "".join(new_lines[prefix : len(new_lines) - suffix])
-        anchor_first = min(prefix, request.start_line, _snapshot_line(request, work.start))
-        anchor_last = max(old_end, request.end_line, _snapshot_line(request, work.end))
+        anchor_first = min(prefix, request.start_line, work.start)
+        anchor_last = max(old_end, request.end_line, work.end)
         return Outcome(
             snapshot=snapshot,
             start_line=prefix,
@@ -518,12 +510,26 @@ class SyntaxCheckError(ReplyError):
         self.problem = problem
 
 
-def _snapshot_line(request: ActionRequest, working_line: int) -> int:
-    """Map a working line back to the snapshot (undo a deleted instruction line)."""
-    removed = request.replace_line
-    if removed is not None and removed[1] is None and working_line >= removed[0]:
-        return working_line + 1
-    return working_line
+def _remove_instruction(work: _Work, new_text: str) -> str:
+    """Take the instruction comment out of the result, unless the model already did.
+
+    The comment line is found by its text, nearest to where it was; a whole-line comment is
+    deleted, a trailing one leaves the code before it.
+    """
+    if work.replace_line is None:
+        return new_text
+    index, replacement = work.replace_line
+    wanted = line_text(work.lines[index]).strip()
+    lines = split_lines(new_text)
+    found = [i for i, line in enumerate(lines) if line_text(line).strip() == wanted]
+    if not found:
+        return new_text
+    at = min(found, key=lambda i: abs(i - index))
+    if replacement is None:
+        del lines[at]
+    else:
+        lines[at] = replacement + lines[at][len(line_text(lines[at])) :]
+    return "".join(lines)
 
 
 def _reflection(problem: ReplyError, mode: Mode) -> str:

@@ -49,3 +49,15 @@ def test_introduced_error_only_when_the_old_text_was_fine() -> None:
     assert introduces_syntax_error(BAD, GOOD, "python") is None
     assert introduces_syntax_error(GOOD, GOOD, "python") is None
     assert introduces_syntax_error(GOOD, BAD, "rust") is None
+
+
+def test_quick_check_on_a_long_file_agrees_with_the_whole_file() -> None:
+    source = "".join(f"def f{i}(x):\n    y = x + {i}\n    return y\n\n\n" for i in range(2000))
+    fine = source.replace("    y = x + 1000\n", "    y = x + 1001\n", 1)
+    broken = source.replace("    y = x + 1000\n", "    y = (x + 1000\n", 1)
+    assert introduces_syntax_error(source, fine, "python") is None
+    error = introduces_syntax_error(source, broken, "python")
+    assert error is not None and error.startswith("line 5002:")
+    nested = "class A:\n    def f(self):\n        return 1\n\n    def g(self):\n        return 2\n"
+    assert introduces_syntax_error(nested, nested.replace("return 2", "return 2)"), "python")
+    assert introduces_syntax_error(nested, nested + "\n'''\n", "python")
