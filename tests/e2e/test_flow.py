@@ -208,3 +208,28 @@ def test_cli_shows_progress_on_a_terminal_only(
         timeout=60,
     )
     assert quiet.returncode == 0 and b"tok/s" not in quiet.stderr
+
+
+def test_ctrl_c_in_the_cli_leaves_the_file_untouched(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    import signal
+
+    path = tmp_path / "inventory.py"
+    path.write_text(INVENTORY, encoding="utf-8")
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"] * 20, chunk_delay=0.05))
+    process = subprocess.Popen(
+        [*CLI_COMMAND, "run", "pseudocode", str(path), "--lines", LINES, "--write"],
+        env=server_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert model_server.wait_for_requests(1, 10.0)
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130
+    assert b"interrupted; the file was not changed" in stderr
+    assert path.read_text(encoding="utf-8") == INVENTORY
+    assert model_server.wait_closed_early(1, 5.0)
