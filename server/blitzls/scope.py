@@ -760,16 +760,24 @@ _C_LOUD = re.compile(r'[{}`]|/\*|\*/|"""')
 _QUOTE_OR_COMMENT = re.compile(r"[\"'`]|//|/\*")
 
 
-def _c_scan(text: str, state: _State, pattern: re.Pattern[str]) -> tuple[list[_Event], _State]:
-    events: list[_Event] = []
-    pos = 0
+def _scan_start(text: str, state: _State, fast: re.Pattern[str]) -> tuple[int | None, _State]:
+    """Where scanning a line starts, after any construct continued from the line above.
+
+    ``(None, state)`` when the line has nothing to scan: still inside that construct, or no
+    token the scanner cares about at all.
+    """
     if state is not None:
         resumed = _resume(text, 0, state)
-        if resumed is None:
-            return events, state
-        pos = resumed
-    elif _C_FAST.search(text) is None:
-        return events, None
+        return (None, state) if resumed is None else (resumed, None)
+    return (None, None) if fast.search(text) is None else (0, None)
+
+
+def _c_scan(text: str, state: _State, pattern: re.Pattern[str]) -> tuple[list[_Event], _State]:
+    events: list[_Event] = []
+    start, carried = _scan_start(text, state, _C_FAST)
+    if start is None:
+        return events, carried
+    pos = start
     while True:
         m = pattern.search(text, pos)
         if m is None:
@@ -915,14 +923,10 @@ _FISH_TOKEN = re.compile(
 
 def _lua_scan(text: str, state: _State) -> tuple[list[_Event], _State]:
     events: list[_Event] = []
-    pos = 0
-    if state is not None:
-        resumed = _resume(text, 0, state)
-        if resumed is None:
-            return events, state
-        pos = resumed
-    elif _LUA_FAST.search(text) is None:
-        return events, None
+    start, carried = _scan_start(text, state, _LUA_FAST)
+    if start is None:
+        return events, carried
+    pos = start
     while True:
         m = _LUA_TOKEN.search(text, pos)
         if m is None:
