@@ -28,6 +28,7 @@ from blitzls.replies.extract import FenceWatcher, ReplyError, extract_code
 from blitzls.replies.fit import fit_replacement
 from blitzls.scope import enclosing_scope
 from blitzls.text.document import split_lines
+from blitzls.text.edits import common_ends
 
 if TYPE_CHECKING:
     from blitzls.model.client import Completion, Usage
@@ -455,16 +456,7 @@ class Engine:
         snapshot = request.snapshot
         old_lines = list(snapshot.lines)
         new_lines = split_lines(new_text)
-        prefix = 0
-        limit = min(len(old_lines), len(new_lines))
-        while prefix < limit and old_lines[prefix] == new_lines[prefix]:
-            prefix += 1
-        suffix = 0
-        while (
-            suffix < limit - prefix
-            and old_lines[len(old_lines) - 1 - suffix] == new_lines[len(new_lines) - 1 - suffix]
-        ):
-            suffix += 1
+        prefix, suffix = common_ends(old_lines, new_lines)
         old_end = len(old_lines) - suffix
         start_offset = snapshot.offset_of_line(prefix)
         end_offset = start_offset + sum(len(x) for x in old_lines[prefix:old_end])

@@ -166,3 +166,12 @@ def test_one_changed_line_gets_one_edit(kinds: list[tuple[str, str]], data: st.D
     edits = minimal_edits(doc, 0, len(text), "".join(new_lines), "utf-16")
     end = Pos(index + 1, 0) if index < len(kinds) else Pos(index, 3)
     assert edits == [TextEditSpec(Pos(index, 0), end, new_lines[index])]
+
+
+def test_common_ends_never_overlap() -> None:
+    from blitzls.text.edits import common_ends
+
+    assert common_ends(["a", "b", "c"], ["a", "x", "c"]) == (1, 1)
+    assert common_ends(["a", "a"], ["a", "a", "a"]) == (2, 0)
+    assert common_ends([], ["a"]) == (0, 0)
+    assert common_ends(["a", "b"], ["a", "b"]) == (2, 0)

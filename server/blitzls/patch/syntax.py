@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import warnings
 
+from blitzls.text.edits import common_ends
+
 __all__ = ["introduces_syntax_error", "syntax_error"]
 
 _LINE_BREAK = re.compile(r"\r\n|\r")
@@ -66,13 +68,7 @@ def _changed_blocks(old: str, new: str) -> tuple[str, str] | None:
     """The top-level blocks of ``old`` and ``new`` that hold every changed line."""
     a = _LINE_BREAK.sub("\n", old).split("\n")
     b = _LINE_BREAK.sub("\n", new).split("\n")
-    limit = min(len(a), len(b))
-    prefix = 0
-    while prefix < limit and a[prefix] == b[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and a[-1 - suffix] == b[-1 - suffix]:
-        suffix += 1
+    prefix, suffix = common_ends(a, b)
     start = min(prefix, len(a) - 1)
     while start > 0 and not _top_level(a[start]):
         start -= 1

@@ -87,3 +87,15 @@ def apply_edits(text: str, edits: Sequence[TextEditSpec], encoding: Encoding) ->
         done = end
     pieces.append(text[done:])
     return "".join(pieces)
+
+
+def common_ends(old: Sequence[str], new: Sequence[str]) -> tuple[int, int]:
+    """How many leading and trailing items two sequences share (the ends never overlap)."""
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return prefix, suffix
