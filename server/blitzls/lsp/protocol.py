@@ -11,12 +11,23 @@ from collections.abc import Generator
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import RPCRequest
 from pygls.protocol.language_server import lsp_method
 
 
 class BlitzProtocol(LanguageServerProtocol):
     """Forwards text synchronisation to the server's handlers without a second copy."""
+
+    def handle_message(self, message: Any) -> Any:
+        """After ``shutdown``, answer requests with InvalidRequest instead of leaving them
+        unanswered (the client would wait forever); notifications are still dropped."""
+        if self._shutdown and isinstance(message, RPCRequest) and message.method != types.EXIT:
+            error = JsonRpcInvalidRequest("the server is shutting down")
+            self._send_response(message.id, error=error.to_response_error())
+            return None
+        return super().handle_message(message)
 
     def _forward(self, method: str, params: Any) -> Generator[Any, Any, None]:
         if (handler := self.fm.features.get(method)) is not None:
