@@ -186,7 +186,10 @@ def serve(
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=args.log_level, handlers=[handler])
-    logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
+    # pygls logs every message and the HTTP stack logs request headers at DEBUG; neither is
+    # useful to users and both could carry settings or keys, so they stay at WARNING.
+    for noisy in ("pygls", "openai", "httpx", "httpx2", "httpcore", "httpcore2"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     for problem in problems:
         logging.getLogger("blitzls").warning("%s; using the default", problem)
 

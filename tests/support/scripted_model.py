@@ -119,6 +119,7 @@ class _Stopping(Exception):
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # many concurrent clients (soak tests) must not be reset
     allow_reuse_address = True
     owner: ScriptedModelServer
 

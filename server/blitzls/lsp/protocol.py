@@ -29,6 +29,15 @@ class BlitzProtocol(LanguageServerProtocol):
             return None
         return super().handle_message(message)
 
+    def _handle_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
+        """Drop a client's answer to a server request whose waiter was cancelled meanwhile
+        (e.g. a progress ``create`` of an action the user cancelled); pygls would raise."""
+        future = self._request_futures.get(msg_id)
+        if future is not None and future.cancelled():
+            self._request_futures.pop(msg_id, None)
+            return
+        super()._handle_response(msg_id, result, error)
+
     def _forward(self, method: str, params: Any) -> Generator[Any, Any, None]:
         if (handler := self.fm.features.get(method)) is not None:
             yield handler, (params,), None

@@ -1,0 +1,71 @@
+"""A broken cache degrades to no cache with one warning; processes share the cache safely."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from tests.conftest import CLI_COMMAND
+from tests.e2e.samples import INVENTORY, REPLY_SHAPES, expected_inventory
+from tests.e2e.test_cli_run import LINES, blitzls
+from tests.support.scripted_model import Reply, ScriptedModelServer
+
+
+def test_corrupted_cache_degrades_to_no_cache_with_one_warning(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    cache = Path(server_env["BLITZLS_CACHE_DIR"])
+    cache.mkdir(parents=True)
+    (cache / "cache.db").write_bytes(b"this is not a sqlite database" * 100)
+    path = tmp_path / "inventory.py"
+    path.write_text(INVENTORY, encoding="utf-8")
+    model_server.responder = lambda body: Reply(content=REPLY_SHAPES["fenced"])
+    done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", LINES, "--write")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "cache disabled" in line]
+    assert len(warnings) == 1, done.stderr
+    assert path.read_text(encoding="utf-8") == expected_inventory()
+
+
+def test_cache_directory_that_is_a_file_degrades_too(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    env = {**server_env, "BLITZLS_CACHE_DIR": str(blocker / "cache")}
+    path = tmp_path / "inventory.py"
+    path.write_text(INVENTORY, encoding="utf-8")
+    model_server.responder = lambda body: Reply(content=REPLY_SHAPES["fenced"])
+    done = blitzls(env, "run", "pseudocode", str(path), "--lines", LINES)
+    assert done.returncode == 0, done.stderr
+    assert sum("cache disabled" in line for line in done.stderr.splitlines()) == 1
+
+
+def test_concurrent_processes_share_one_cache(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    model_server.responder = lambda body: Reply(content=REPLY_SHAPES["fenced"], chunk_delay=0.01)
+    paths = []
+    for i in range(4):
+        path = tmp_path / f"inventory{i}.py"
+        path.write_text(INVENTORY, encoding="utf-8")
+        paths.append(path)
+
+    def start() -> list[subprocess.Popen[bytes]]:
+        return [
+            subprocess.Popen(
+                [*CLI_COMMAND, "run", "pseudocode", str(p), "--lines", LINES, "--json"],
+                env=server_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+            )
+            for p in paths
+        ]
+
+    first = [json.loads(p.communicate(timeout=60)[0]) for p in start()]
+    assert all(r["ok"] and not r["cache_hit"] for r in first)
+    second = [json.loads(p.communicate(timeout=60)[0]) for p in start()]
+    assert all(r["ok"] and r["cache_hit"] for r in second)
+    assert model_server.request_count == 4
