@@ -219,3 +219,24 @@ def test_invalid_utf8_is_refused(tmp_path: Path, server_env: dict[str, str]) -> 
 def test_version_and_module_entry_point(server_env: dict[str, str]) -> None:
     done = blitzls(server_env, "--version")
     assert done.returncode == 0 and done.stdout.startswith("blitzls ")
+
+
+def test_file_changed_on_disk_meanwhile_is_not_overwritten(
+    inventory: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"], chunk_chars=2, chunk_delay=0.03))
+    process = subprocess.Popen(
+        [*CLI_COMMAND, "run", "pseudocode", str(inventory), "--lines", LINES, "--write"],
+        env=server_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert model_server.wait_for_requests(1, 10.0)
+    edited_by_user = INVENTORY.replace("GREETING", "SALUTATION")
+    inventory.write_text(edited_by_user, encoding="utf-8")
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 12, stderr
+    assert "changed on disk" in stderr
+    assert inventory.read_text(encoding="utf-8") == edited_by_user
