@@ -136,6 +136,30 @@ class Settings:
             '{"my-model": {"input": 0.2, "cached_input": 0.02, "output": 1.5}}.',
         },
     )
+    exclude: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "env": "BLITZLS_EXCLUDE",
+            "doc": "Glob patterns of files never sent to the model, over the built-in ones "
+            "(.env, *.pem, *.key, id_rsa*, secrets.*, ...); 'dir/**' excludes a directory. "
+            "Comma-separated in the environment.",
+        },
+    )
+    redact: bool = field(
+        default=True,
+        metadata={
+            "env": "BLITZLS_REDACT",
+            "doc": "Replace obvious secrets (private keys, API tokens, passwords in "
+            "assignments) by a marker in what is sent to the model.",
+        },
+    )
+    respect_gitignore: bool = field(
+        default=False,
+        metadata={
+            "env": "BLITZLS_RESPECT_GITIGNORE",
+            "doc": "Never send files that git ignores (asks 'git check-ignore').",
+        },
+    )
     actions: tuple[Any, ...] = field(
         default=(),
         metadata={
@@ -190,6 +214,7 @@ _ALIASES = {
     "prefetchPerMinute": "prefetch_per_minute",
     "dailyTokenBudget": "daily_token_budget",
     "dailyCostBudget": "daily_cost_budget",
+    "respectGitignore": "respect_gitignore",
 }
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
@@ -227,6 +252,14 @@ def _coerce(name: str, value: Any, *, from_text: bool) -> Any:
         if isinstance(value, (list, tuple)):
             return tuple(value)
         raise SettingsError(f"setting 'actions' must be a list of tables, got {value!r}")
+    if name == "exclude":
+        items = value.split(",") if isinstance(value, str) else value
+        if isinstance(items, (list, tuple)) and all(isinstance(item, str) for item in items):
+            return tuple(item.strip() for item in items if item.strip())
+        raise SettingsError(
+            f"setting 'exclude' must be a list of glob patterns (or a comma-separated string), "
+            f"got {value!r}"
+        )
     if name == "temperature":
         if value is None or value == "":
             return None
@@ -302,7 +335,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> tuple[Settings
 
 
 # A project file travels with the repository: it must not redirect code or keys elsewhere.
-PROJECT_FORBIDDEN = frozenset({"base_url", "api_key", "api_key_env", "cache_dir"})
+PROJECT_FORBIDDEN = frozenset({"base_url", "api_key", "api_key_env", "cache_dir", "redact"})
 PROJECT_FILES = (".blitzls.toml", "pyproject.toml")
 
 

@@ -7,7 +7,10 @@ replace by what; it never touches a live document.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +30,7 @@ from blitzls.prompts import PromptInput, build_messages
 from blitzls.replies.extract import FenceWatcher, ReplyError, extract_code
 from blitzls.replies.fit import fit_replacement
 from blitzls.scope import enclosing_scope
+from blitzls.secrets import DEFAULT_EXCLUDES, REDACTION, excluded, git_ignored, redact, scrub
 from blitzls.text.document import split_lines
 from blitzls.text.edits import common_ends
 
@@ -37,6 +41,8 @@ if TYPE_CHECKING:
 FIT_CONTEXT_LINES = 200
 # Scopes up to this many lines are rewritten whole; larger ones are edited with blocks.
 SMALL_SCOPE_LINES = 8
+# Never send megabytes: about 100k tokens is far beyond any targeted edit.
+MAX_PROMPT_CHARS = 400_000
 
 ProgressCallback = Callable[[int], None]  # receives characters of reply received so far
 Mode = Literal["range", "edits"]
@@ -50,6 +56,7 @@ class Snapshot:
     version: int | None
     language_id: str
     label: str  # a path or URI shown to the model
+    path: str = ""  # the absolute file path, when known
 
     @property
     def text(self) -> str:
@@ -129,6 +136,7 @@ class _Work:
     mode: Mode
     language: str
     replace_line: tuple[int, str | None] | None = None  # the instruction comment to remove
+    shown: list[str] | None = None  # the lines as the model sees them (secrets redacted)
 
     @property
     def text(self) -> str:
@@ -222,21 +230,32 @@ class Engine:
         snapshot = request.snapshot
         if not 0 <= request.start_line < request.end_line <= len(snapshot.lines):
             raise ReplyError("the target lines are outside the document")
+        await self._check_excluded(snapshot)
         work = self._prepare(request)
+        if self.settings.redact:
+            work.shown = redacted_lines(work.lines)
         messages = build_messages(
             PromptInput(
                 action=request.action,
                 file_label=snapshot.label,
                 language=snapshot.language_id,
-                lines=work.lines,
+                lines=work.lines if work.shown is None else work.shown,
                 start_line=work.start,
                 end_line=work.end,
                 context_lines=self.settings.context_lines,
                 mode=work.mode,
-                instruction=request.instruction,
-                diagnostics=request.diagnostics,
+                instruction=self._shown(request.instruction),
+                diagnostics=self._shown(request.diagnostics),
             )
         )
+        size = sum(len(m["content"]) for m in messages)
+        if size > MAX_PROMPT_CHARS:
+            raise ModelError(
+                "config",
+                f"the request would send {size:,} characters to the model (limit "
+                f"{MAX_PROMPT_CHARS:,}): select fewer lines, or lower contextLines — very long "
+                "lines (minified or generated code) make this happen",
+            )
         params = self.request_params()
         caching = self.use_cache if use_cache is None else use_cache
         key = cache_key(
@@ -310,6 +329,38 @@ class Engine:
                 "raise dailyCostBudget or wait until tomorrow — cached answers still work",
             )
 
+    async def _check_excluded(self, snapshot: Snapshot) -> None:
+        """Refuse a file that an exclude pattern (or, when asked, .gitignore) keeps private."""
+        patterns = (*DEFAULT_EXCLUDES, *self.settings.exclude)
+        # The absolute path is checked too: the CLI's workspace may be the file's own folder,
+        # and refusing too much is loud while sending too much is silent.
+        candidates = [snapshot.label, snapshot.path]
+        if snapshot.path and self.workspace:
+            with contextlib.suppress(ValueError):  # another drive
+                candidates.append(os.path.relpath(snapshot.path, self.workspace))
+        for candidate in candidates:
+            pattern = excluded(candidate, patterns)
+            if pattern is not None:
+                raise ModelError(
+                    "config",
+                    f"{snapshot.label} is excluded from model requests by the pattern "
+                    f"'{pattern}' (setting 'exclude'); nothing was sent",
+                )
+        if (
+            self.settings.respect_gitignore
+            and snapshot.path
+            and await asyncio.to_thread(git_ignored, snapshot.path)
+        ):
+            raise ModelError(
+                "config",
+                f"{snapshot.label} is ignored by git, so it is excluded from model requests "
+                "(setting 'respectGitignore'); nothing was sent",
+            )
+
+    def _shown(self, text: str) -> str:
+        """Free text (an instruction, diagnostics) as the model may see it."""
+        return redact(text)[0] if self.settings.redact and text else text
+
     def _prepare(self, request: ActionRequest) -> _Work:
         # The model sees the file exactly as it is (an instruction comment included), so
         # successive actions on one file share their prompt prefix; the comment is removed
@@ -343,10 +394,13 @@ class Engine:
         try:
             return self._apply(work, first.text), [first.text], usage, seconds
         except ReplyError as problem:
+            reflection = _reflection(problem, work.mode)
+            if work.shown is not None:  # it may quote lines of the file
+                reflection = scrub(reflection, work.lines, work.shown)
             repair = [
                 *messages,
                 {"role": "assistant", "content": first.text},
-                {"role": "user", "content": _reflection(problem, work.mode)},
+                {"role": "user", "content": reflection},
             ]
             second = await self._ask(
                 repair, params, on_progress, stop_at_fence=work.mode == "range"
@@ -447,6 +501,10 @@ class Engine:
 
     @staticmethod
     def _check(work: _Work, new_text: str) -> None:
+        if new_text.count(REDACTION) > work.text.count(REDACTION):
+            raise ReplyError(
+                "the reply contains the redaction marker; refusing to write it into the file"
+            )
         problem = introduces_syntax_error(work.text, new_text, work.language)
         if problem is not None:
             raise SyntaxCheckError(problem)
@@ -476,6 +534,14 @@ class Engine:
             model=self.settings.model,
             mode=work.mode,
         )
+
+
+def redacted_lines(lines: Sequence[str]) -> list[str]:
+    """``lines`` with secrets redacted; the line count never changes."""
+    shown = split_lines(redact("".join(lines))[0])
+    if len(shown) != len(lines):  # cannot happen: redaction keeps every line break
+        raise ModelError("config", "redacting secrets changed the line count; nothing was sent")
+    return shown
 
 
 def provider_headers(base_url: str, workspace: str) -> dict[str, str]:

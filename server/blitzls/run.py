@@ -101,7 +101,7 @@ async def _run(
         path.as_uri() if path.is_absolute() else str(path), text, 0, language_from_path(str(path))
     )
     start, end, point = _target_lines(args.lines, doc, action)
-    snapshot = Snapshot(tuple(doc.lines), 0, doc.language_id, path.name)
+    snapshot = Snapshot(tuple(doc.lines), 0, doc.language_id, path.name, str(path.resolve()))
     diagnostics = (
         [{"line": start, "source": "", "code": "", "message": args.message}] if args.message else []
     )

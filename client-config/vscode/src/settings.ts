@@ -44,6 +44,9 @@ export const SERVER_SETTING_KEYS = [
   'prefetch',
   'prefetchPerMinute',
   'prices',
+  'exclude',
+  'redact',
+  'respectGitignore',
   'actions',
 ] as const;
 

@@ -173,7 +173,13 @@ class BlitzServer(LanguageServer):
             end > doc.line_count or lines_digest(doc, start, end) != data.get("digest")
         ):
             raise ActionFailed("the document changed since the action was offered; try again")
-        snapshot = Snapshot(tuple(doc.lines), doc.version, doc.language_id, self.label_for(uri))
+        snapshot = Snapshot(
+            tuple(doc.lines),
+            doc.version,
+            doc.language_id,
+            self.label_for(uri),
+            to_fs_path(uri) or "",
+        )
         try:
             request = build_request(
                 action,
@@ -244,7 +250,13 @@ class BlitzServer(LanguageServer):
         action = find_action(str(data["action"]), self.user_actions)
         if action is None:
             return
-        snapshot = Snapshot(tuple(doc.lines), doc.version, doc.language_id, self.label_for(doc.uri))
+        snapshot = Snapshot(
+            tuple(doc.lines),
+            doc.version,
+            doc.language_id,
+            self.label_for(doc.uri),
+            to_fs_path(doc.uri) or "",
+        )
         try:
             request = build_request(action, snapshot, data["start"], data["end"], point=True)
             outcome = await self.engine.run(request)
