@@ -11,7 +11,7 @@ from pygls.exceptions import JsonRpcException
 
 from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, expected_inventory
 from tests.e2e.test_lsp_pseudocode import actions_at, open_document
-from tests.support.lsp import apply_text_edits, capabilities, edits_of, lsp_session
+from tests.support.lsp import apply_text_edits, capabilities, change, edits_of, lsp_session
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
 
@@ -34,20 +34,7 @@ async def test_odd_requests_get_answers_and_the_server_keeps_serving(
         assert isinstance(await actions_at(client, uri, (10_000, 5), kind=None), list)
         assert isinstance(await actions_at(client, uri, (9, 0), (2, 0), kind=None), list)
         # a change whose range runs past the end is clamped, not fatal
-        client.text_document_did_change(
-            types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-                content_changes=[
-                    types.TextDocumentContentChangePartial(
-                        range=types.Range(
-                            start=types.Position(line=500, character=0),
-                            end=types.Position(line=600, character=9),
-                        ),
-                        text="# tail\n",
-                    )
-                ],
-            )
-        )
+        change(client, uri, 2, (500, 0), (600, 9), "# tail\n")
         # garbage code-action data comes back unchanged, with a message
         for data in (None, {"action": "nope"}, {"action": "pseudocode", "uri": unknown,
                                                   "start": 0, "end": 1}):  # fmt: skip

@@ -69,3 +69,29 @@ def test_concurrent_processes_share_one_cache(
     second = [json.loads(p.communicate(timeout=60)[0]) for p in start()]
     assert all(r["ok"] and r["cache_hit"] for r in second)
     assert model_server.request_count == 4
+
+
+async def test_editor_is_told_once_that_the_cache_is_off(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    import asyncio
+
+    from lsprotocol import types
+
+    from tests.e2e.samples import PSEUDOCODE_LINES
+    from tests.e2e.test_lsp_pseudocode import actions_at, open_document
+    from tests.support.lsp import capabilities, lsp_session
+
+    cache = Path(server_env["BLITZLS_CACHE_DIR"])
+    cache.mkdir(parents=True)
+    (cache / "cache.db").write_bytes(b"not sqlite" * 100)
+    model_server.responder = lambda body: Reply(content=REPLY_SHAPES["fenced"])
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        for name in ("a.py", "b.py"):
+            uri = (tmp_path / name).as_uri()
+            open_document(client, uri, INVENTORY)
+            (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+            assert (await client.code_action_resolve_async(action)).edit is not None
+        await asyncio.sleep(0.1)
+    warnings = [m for m in client.messages if m.type == types.MessageType.Warning]
+    assert len(warnings) == 1 and "cache disabled" in warnings[0].message

@@ -17,7 +17,7 @@ from tests.e2e.samples import (
     expected_inventory,
     run_total_price,
 )
-from tests.support.lsp import apply_text_edits, capabilities, edits_of, lsp_session
+from tests.support.lsp import apply_text_edits, capabilities, change, edits_of, lsp_session
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
 PSEUDOCODE_KIND = "refactor.rewrite.blitzls.pseudocode"
@@ -187,20 +187,7 @@ async def test_incremental_changes_with_emoji_move_the_target(
         # Insert a line after the emoji on line 2 (utf-8 columns: the emoji is 4 bytes).
         line2 = text.splitlines()[2]
         column = len(line2.encode("utf-8"))
-        client.text_document_did_change(
-            types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-                content_changes=[
-                    types.TextDocumentContentChangePartial(
-                        range=types.Range(
-                            start=types.Position(line=2, character=column),
-                            end=types.Position(line=2, character=column),
-                        ),
-                        text="\nFAREWELL = 'adiós 👋'",
-                    )
-                ],
-            )
-        )
+        change(client, uri, 2, (2, column), (2, column), "\nFAREWELL = 'adiós 👋'")
         lines = text.splitlines(keepends=True)
         lines[2] = lines[2].rstrip("\n") + "\nFAREWELL = 'adiós 👋'\n"
         text = "".join(lines)
@@ -226,20 +213,7 @@ async def test_edit_computed_for_an_old_version_is_not_applied(
         pending = asyncio.ensure_future(client.code_action_resolve_async(action))
         await asyncio.sleep(0.3)
         # The user rewrites the pseudocode while the model is still answering.
-        client.text_document_did_change(
-            types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-                content_changes=[
-                    types.TextDocumentContentChangePartial(
-                        range=types.Range(
-                            start=types.Position(line=PSEUDOCODE_LINES[0], character=6),
-                            end=types.Position(line=PSEUDOCODE_LINES[0], character=9),
-                        ),
-                        text="sum",
-                    )
-                ],
-            )
-        )
+        change(client, uri, 2, (PSEUDOCODE_LINES[0], 6), (PSEUDOCODE_LINES[0], 9), "sum")
         resolved = await pending
         assert resolved.edit is None
         await asyncio.sleep(0.1)
@@ -256,20 +230,7 @@ async def test_change_elsewhere_reanchors_onto_the_new_version(
         (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
         pending = asyncio.ensure_future(client.code_action_resolve_async(action))
         await asyncio.sleep(0.3)
-        client.text_document_did_change(
-            types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-                content_changes=[
-                    types.TextDocumentContentChangePartial(
-                        range=types.Range(
-                            start=types.Position(line=0, character=0),
-                            end=types.Position(line=0, character=0),
-                        ),
-                        text="import math\n",
-                    )
-                ],
-            )
-        )
+        change(client, uri, 2, (0, 0), (0, 0), "import math\n")
         resolved = await pending
         assert resolved.edit is not None
         edits, version = edits_of(resolved.edit, uri)

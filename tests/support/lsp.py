@@ -151,3 +151,28 @@ def edits_of(edit: types.WorkspaceEdit, uri: str) -> tuple[list[types.TextEdit],
                 )
     assert edit.changes is not None and uri in edit.changes, "no edits for the document"
     return list(edit.changes[uri]), None
+
+
+def change(
+    client: LanguageClient,
+    uri: str,
+    version: int,
+    start: tuple[int, int],
+    end: tuple[int, int],
+    text: str,
+) -> None:
+    """Send one incremental ``didChange`` replacing ``start``-``end`` with ``text``."""
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(
+                        start=types.Position(line=start[0], character=start[1]),
+                        end=types.Position(line=end[0], character=end[1]),
+                    ),
+                    text=text,
+                )
+            ],
+        )
+    )

@@ -61,6 +61,7 @@ class BlitzServer(LanguageServer):
         self.pending_messages: list[types.ShowMessageParams] = []
         self.user_actions: list[ActionSpec] = []
         self.running: dict[tuple[Any, ...], asyncio.Task[Any]] = {}
+        self.cache_warned = False
         self.prefetching: dict[tuple[Any, ...], asyncio.Task[Any]] = {}
         self.prefetch_times: collections.deque[float] = collections.deque()
 
@@ -193,6 +194,8 @@ class BlitzServer(LanguageServer):
             outcome = await self._run_superseding((uri, start, end, action.id), request)
         except (ModelError, ReplyError) as exc:
             raise ActionFailed(str(exc)) from exc
+        finally:
+            self._warn_once_about_cache()
         current = self.documents.get(uri)
         if current is None:
             raise ActionFailed("the document was closed while the model was answering")
@@ -216,6 +219,15 @@ class BlitzServer(LanguageServer):
             types.LogMessageParams(type=types.MessageType.Info, message=summary)
         )
         return edit, outcome
+
+    def _warn_once_about_cache(self) -> None:
+        """Tell the user, once, that the disk cache is off because of a disk fault."""
+        warning = self._engine.cache.warning if self._engine is not None else None
+        if warning and not self.cache_warned:
+            self.cache_warned = True
+            self.message(
+                f"{warning}; actions still work, without caching", types.MessageType.Warning
+            )
 
     def schedule_prefetch(self, data: dict[str, Any]) -> None:
         """Compute an offered action in the background once the cursor rests on it.
