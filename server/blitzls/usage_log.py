@@ -15,15 +15,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from blitzls.model.cache import reported_unusable
 from blitzls.pricing import Price, cost, price_for
 
 log = logging.getLogger(__name__)
 
 FILE_NAME = "usage.jsonl"
 
+_warned: set[Path] = set()  # directories whose usage log already failed (this process)
+
 
 def record(directory: Path, entry: Mapping[str, Any]) -> None:
-    """Append one action's numbers; failures are logged, never raised."""
+    """Append one action's numbers; failures are logged, never raised.
+
+    One warning per directory and process, and none when the reply cache in the same
+    directory already warned that it is unusable (a full disk is one fault, not two).
+    """
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = directory / FILE_NAME
@@ -32,7 +39,10 @@ def record(directory: Path, entry: Mapping[str, Any]) -> None:
         with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(line + "\n")
     except OSError as exc:
-        log.warning("cannot record usage in %s: %s", directory, exc)
+        quiet = directory in _warned or reported_unusable(directory)
+        _warned.add(directory)
+        level = logging.DEBUG if quiet else logging.WARNING
+        log.log(level, "cannot record usage in %s: %s", directory, exc)
 
 
 def entries(directory: Path) -> Iterable[dict[str, Any]]:

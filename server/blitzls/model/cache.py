@@ -17,6 +17,13 @@ log = logging.getLogger(__name__)
 # Bump when prompts or reply handling change so old answers are not reused.
 PROMPT_FORMAT_VERSION = 2
 
+_reported: set[Path] = set()  # cache directories this process already warned about
+
+
+def reported_unusable(directory: Path) -> bool:
+    """True once a cache in ``directory`` warned that it is unusable (this process)."""
+    return directory in _reported
+
 
 def cache_key(
     *,
@@ -69,8 +76,7 @@ class ReplyCache:
                 _restrict_permissions(self.directory)
             except Exception as exc:  # unwritable, full, corrupted: run without a cache
                 self._failed = True
-                self.warning = f"disk cache disabled ({self.directory}): {exc}"
-                log.warning("%s", self.warning)
+                self._warn(exc)
                 return False
         return True
 
@@ -104,12 +110,29 @@ class ReplyCache:
 
     def _disable(self, exc: Exception) -> None:
         self._failed = True
-        self.warning = f"disk cache disabled ({self.directory}): {exc}"
-        log.warning("%s", self.warning)
+        self._warn(exc)
         cache, self._cache = self._cache, None
         if cache is not None:
             with contextlib.suppress(Exception):
                 cache.close()
+
+    def _warn(self, exc: Exception) -> None:
+        self.warning = f"disk cache disabled ({self.directory}): {_reason(self.directory, exc)}"
+        _reported.add(self.directory)
+        log.warning("%s", self.warning)
+
+
+def _reason(directory: Path, exc: Exception) -> str:
+    """The error, naming a full disk when SQLite says only "disk I/O error" or similar."""
+    text = str(exc)
+    if "full" in text or not hasattr(os, "statvfs"):
+        return text
+    try:
+        existing = next((p for p in (directory, *directory.parents) if p.is_dir()), None)
+        full = existing is not None and os.statvfs(existing).f_bavail == 0
+    except OSError:
+        full = False
+    return f"the disk is full ({text})" if full else text
 
 
 def _restrict_permissions(directory: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from blitzls.model.errors import (
+    HOST_NOT_FOUND,
+    LOOKUP_FAILED,
     ModelError,
     bad_response_error,
     connection_error,
@@ -193,6 +196,15 @@ class ChatModel:
             if stream is not None:
                 await _close_stream(stream)
         return self._finish(got, started)
+
+    async def list_models(self) -> list[str]:
+        """The model ids the endpoint offers (``GET /models``). Raises ModelError."""
+        client = await self._ready_client()
+        try:
+            page = await client.models.list()
+            return [str(getattr(item, "id", "")) for item in page.data]
+        except Exception as exc:
+            raise self._map_error(exc, mid_stream=False) from exc
 
     async def _ready_client(self) -> AsyncOpenAI:
         problem = self._config_problem()
@@ -427,8 +439,12 @@ def _connect_reason(cause: BaseException | None, api_key: str) -> str:
     lowered = " ".join(str(e) for e in chain).lower()
     if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in lowered:
         return "connection refused"
-    if any(s in lowered for s in ("name or service", "nodename", "getaddrinfo", "resolution")):
-        return "host name not found"
+    lookups = [e for e in chain if isinstance(e, socket.gaierror)]
+    if any(e.errno == socket.EAI_AGAIN for e in lookups) or "temporary failure" in lowered:
+        return LOOKUP_FAILED  # no name server answered: the name itself may be fine
+    names = ("name or service", "nodename", "getaddrinfo", "resolution")
+    if lookups or any(s in lowered for s in names):
+        return HOST_NOT_FOUND
     if "certificate" in lowered or "ssl" in lowered:
         return "TLS error: " + scrub(str(chain[-1]), api_key)
     return scrub(str(chain[-1]), api_key)

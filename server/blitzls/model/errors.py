@@ -24,6 +24,10 @@ EXIT_CODES: Final[dict[str, int]] = {
 }
 KINDS: Final = frozenset(EXIT_CODES)
 
+# Reasons a connection was never made that deserve their own hint (see connection_error).
+HOST_NOT_FOUND: Final = "host name not found"  # the name does not exist (NXDOMAIN)
+LOOKUP_FAILED: Final = "name lookup failed"  # no name server answered (offline, DNS down)
+
 _DETAIL_LIMIT = 160
 
 
@@ -183,6 +187,14 @@ def connection_error(base_url: str, reason: str, *, mid_stream: bool = False) ->
         return ModelError(
             "connection",
             _with_detail(f"the connection to {endpoint_host(base_url)} broke mid-answer", reason),
+        )
+    if reason == HOST_NOT_FOUND:
+        return ModelError(
+            "connection", f"cannot reach {base_url} — {reason}; check the host in BLITZLS_BASE_URL"
+        )
+    if reason == LOOKUP_FAILED:
+        return ModelError(
+            "connection", f"cannot reach {base_url} — {reason}; check the network and DNS settings"
         )
     suffix = f" ({reason})" if reason else ""
     return ModelError("connection", f"cannot reach {base_url} — is the server running?{suffix}")
