@@ -6,9 +6,12 @@
 
 ;;; Commentary:
 
-;; blitzls puts fast coding models behind the code-action menu: put point in a block of
-;; pseudocode comments (or mark lines), run `eglot-code-actions' (or `eglot-code-action-rewrite')
-;; and pick "Convert pseudocode to code".
+;; blitzls puts fast coding models behind the code-action menu.  Put point in a block of
+;; pseudocode comments (or mark lines) and run M-x blitzls-pseudocode: the comments become code.
+;; `eglot-code-actions' offers the same action as "Convert pseudocode to code", but without a
+;; region Eglot sends the word at point, so it converts that one line only: mark the lines
+;; first.  (`eglot-code-action-rewrite' does not list it in Eglot 1.9, which wants the exact kind
+;; "refactor.rewrite"; blitzls's kind is "refactor.rewrite.blitzls.pseudocode".)
 ;;
 ;; Setup (init.el):
 ;;
@@ -75,6 +78,19 @@ environment variables."
   (interactive)
   (add-to-list 'eglot-server-programs (cons blitzls-modes #'blitzls--contact)))
 
+(defconst blitzls-pseudocode-kind "refactor.rewrite.blitzls.pseudocode"
+  "The code-action kind of blitzls's \"Convert pseudocode to code\".")
+
+;;;###autoload
+(defun blitzls-pseudocode (beg end)
+  "Convert the pseudocode between BEG and END to code.
+Interactively: the marked lines, or else the block of comment lines around point
+\(an empty range, which the server widens to that block)."
+  (interactive (if (use-region-p)
+                   (list (region-beginning) (region-end))
+                 (list (point) (point))))
+  (eglot-code-actions beg end blitzls-pseudocode-kind t))
+
 (defun blitzls--uri (file)
   "The LSP URI of FILE."
   (if (fboundp 'eglot-path-to-uri)
@@ -86,16 +102,16 @@ environment variables."
   (with-no-warnings (eglot--pos-to-lsp-position pos)))
 
 (defun blitzls--range ()
-  "The region, or else the current line, as an LSP range."
+  "The region, or else an empty range at point (the server widens it to the block)."
   (if (use-region-p)
       (list :start (blitzls--position (region-beginning))
             :end (blitzls--position (region-end)))
-    (list :start (blitzls--position (line-beginning-position))
-          :end (blitzls--position (line-end-position)))))
+    (list :start (blitzls--position (point))
+          :end (blitzls--position (point)))))
 
 ;;;###autoload
 (defun blitzls-edit (instruction)
-  "Ask blitzls to edit the region (or the current line) following INSTRUCTION."
+  "Ask blitzls to edit the region (or the block at point) following INSTRUCTION."
   (interactive (list (read-string "blitzls instruction: ")))
   (let ((server (eglot--current-server-or-lose))
         (instruction (string-trim instruction)))

@@ -1,7 +1,7 @@
 -- blitzls commands for Neovim 0.11+:
---   :BlitzEdit        ask for an instruction and let the server edit the current line, the
---                     lines of a :range, or the visual selection (map it in visual mode with
---                     `<Cmd>BlitzEdit<CR>` to keep a charwise selection)
+--   :BlitzEdit        ask for an instruction and let the server edit the function or block
+--                     around the cursor, the lines of a :range, or the visual selection (map
+--                     it in visual mode with `<Cmd>BlitzEdit<CR>` to keep a charwise selection)
 --   :BlitzPseudocode  convert the pseudocode under the cursor (comment block) or the selection
 -- and shows blitzls's $/progress through the LspProgress autocmd (set
 -- `vim.g.blitzls_progress = false` to silence it).
@@ -77,8 +77,11 @@ local function edit_range(opts, bufnr, encoding)
     end
     return line_range(bufnr, opts.line1 - 1, opts.line2 - 1, encoding)
   end
-  local row = vim.api.nvim_win_get_cursor(0)[1] - 1
-  return line_range(bufnr, row, row, encoding)
+  -- No range: an empty range at the cursor; the server widens it to the enclosing
+  -- function or block, as VS Code's empty selection does.
+  local cursor = vim.api.nvim_win_get_cursor(0)
+  local at = position(bufnr, cursor[1] - 1, cursor[2], encoding)
+  return { start = at, ["end"] = at }
 end
 
 local function blitz_edit(opts)
@@ -114,7 +117,7 @@ end
 vim.api.nvim_create_user_command("BlitzEdit", blitz_edit, {
   range = true,
   nargs = "*",
-  desc = "blitzls: edit the line, range or selection following an instruction",
+  desc = "blitzls: edit the block at the cursor, a range or the selection following an instruction",
 })
 
 vim.api.nvim_create_user_command("BlitzPseudocode", function(opts)
