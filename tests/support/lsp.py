@@ -45,6 +45,20 @@ def _converter() -> Converter:
 def _make_client() -> LanguageClient:
     client = LanguageClient(converter_factory=_converter)
     register_lsp_features(client)
+    registrations: list[types.Registration] = []
+    client.registrations = registrations  # type: ignore[attr-defined]
+
+    done: list[Any] = []
+    client.actions_done = done  # type: ignore[attr-defined]
+
+    @client.feature("blitzls/actionDone")
+    def on_action_done(ls: LanguageClient, params: Any) -> None:
+        done.append(params)
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def on_register(ls: LanguageClient, params: types.RegistrationParams) -> None:
+        registrations.extend(params.registrations)
+
     return client
 
 
@@ -55,6 +69,7 @@ async def lsp_session(
     *,
     initialization_options: Any = None,
     root_uri: str | None = None,
+    configuration: dict[str, Any] | None = None,
 ) -> AsyncIterator[LanguageClient]:
     """A pytest-lsp client connected to a fresh ``blitzls serve`` process."""
     config = ClientServerConfig(
@@ -72,6 +87,8 @@ async def lsp_session(
         applied.append(params.edit)
         return types.ApplyWorkspaceEditResult(applied=True)
 
+    if configuration is not None:  # what the editor answers to workspace/configuration
+        client.set_configuration(configuration)
     result = await client.initialize_session(
         types.InitializeParams(
             capabilities=caps,

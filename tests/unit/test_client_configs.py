@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import tomllib
@@ -11,20 +10,14 @@ from typing import Any
 
 import pytest
 
-from blitzls.config import Settings
+from blitzls.config import Settings, camel_case, schema_fields
 from tests.conftest import ROOT
 
 CLIENTS = ROOT / "client-config"
 CLIENT_ONLY_VSCODE_KEYS = {"serverCommand", "trace.server"}
 
 
-def camel(name: str) -> str:
-    """``cache_size_mb`` → ``cacheSizeMb``: the spelling editors use."""
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
-SERVER_KEYS = {camel(f.name) for f in dataclasses.fields(Settings)}
+SERVER_KEYS = {camel_case(f.name) for f in schema_fields()}
 
 
 def strip_line_comments(text: str) -> str:

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from blitzls.config import LOCAL_API_KEY, Settings, from_environment, is_loopback, merge
+from blitzls.config import (
+    EMBEDDED_BASE_URL,
+    LOCAL_API_KEY,
+    PROVIDERS,
+    Settings,
+    from_environment,
+    is_loopback,
+    merge,
+)
 
 
 def test_environment_overrides_defaults_and_reports_bad_values_by_name() -> None:
@@ -31,7 +39,7 @@ def test_editor_options_accept_camel_case_and_reject_wrong_types() -> None:
     )
     assert settings.base_url == "http://127.0.0.1:8080/v1"
     assert settings.max_tokens == Settings().max_tokens
-    assert "setting 'max_tokens' must be a whole number, got 'many'" in problems
+    assert "setting 'maxTokens' must be a whole number, got 'many'" in problems
     assert "unknown setting 'color'" in problems
 
 
@@ -69,3 +77,92 @@ def test_cache_dir_override_and_default(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert Settings(cache_dir=str(tmp_path)).resolved_cache_dir() == tmp_path
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert Settings().resolved_cache_dir() == tmp_path / "xdg" / "blitzls" / "replies"
+
+
+def test_provider_preset_fills_endpoint_key_variable_and_model() -> None:
+    settings, problems = from_environment({"BLITZLS_PROVIDER": "OpenRouter"})
+    assert problems == []
+    assert (settings.provider, settings.base_url, settings.api_key_env, settings.model) == (
+        "openrouter",
+        "https://openrouter.ai/api/v1",
+        "OPENROUTER_API_KEY",
+        "x-ai/grok-code-fast-1",
+    )
+    assert settings.origin("base_url") == "provider openrouter"
+    assert settings.origin("provider") == "environment BLITZLS_PROVIDER"
+
+
+def test_explicit_values_win_over_the_preset_whatever_the_layer_order() -> None:
+    env, _ = from_environment({"BLITZLS_MODEL": "llama3.1:8b"})
+    settings, problems = merge(env, {"provider": "ollama"}, source="editor settings")
+    assert problems == []
+    assert settings.base_url == "http://localhost:11434/v1"
+    assert settings.model == "llama3.1:8b"
+    assert settings.origin("model") == "environment BLITZLS_MODEL"
+    # a later layer switching provider refills only what the preset had filled
+    switched, _ = merge(settings, {"provider": "vllm"}, source="command line")
+    assert switched.base_url == PROVIDERS["vllm"]["base_url"]
+    assert switched.model == "llama3.1:8b"
+
+
+def test_every_preset_is_complete_and_local_ones_need_no_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("ollama", "llamacpp", "vllm", "local"):
+        monkeypatch.delenv(PROVIDERS[name]["api_key_env"] or "UNSET_VAR", raising=False)
+    for name, preset in PROVIDERS.items():
+        assert set(preset) == {"base_url", "api_key_env", "model"}, name
+        settings, _ = merge(Settings(), {"provider": name})
+        assert settings.model == preset["model"]
+        if name in ("ollama", "llamacpp", "vllm", "local"):
+            assert settings.resolved_api_key() == LOCAL_API_KEY, name
+    local, _ = merge(Settings(), {"provider": "local"})
+    assert local.base_url == EMBEDDED_BASE_URL and local.uses_embedded_model()
+
+
+def test_unknown_provider_and_empty_values() -> None:
+    settings, problems = merge(Settings(), {"provider": "anthropic", "baseUrl": "", "model": ""})
+    assert problems == [
+        "setting 'provider' must be one of xai, openrouter, openai, ollama, llamacpp, vllm, "
+        "local, got 'anthropic'"
+    ]
+    assert settings == Settings()  # empty strings mean "not set"
+    assert settings.origin("base_url") == "default"
+
+
+def test_project_file_may_not_choose_the_provider(tmp_path: Path) -> None:
+    from blitzls.config import project_values
+
+    path = tmp_path / ".blitzls.toml"
+    path.write_text('provider = "openrouter"\nmax_tokens = 100\n')
+    values, problems = project_values(path)
+    assert values == {"max_tokens": 100}
+    assert "setting 'provider' in .blitzls.toml is ignored" in problems[0]
+
+
+def test_embedded_model_is_the_default_only_without_endpoint_or_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import blitzls.local
+
+    monkeypatch.delenv("XAI_API_KEY", raising=False)
+    monkeypatch.setattr(blitzls.local, "unavailable_reason", lambda path="": None)
+    assert Settings().uses_embedded_model()
+    assert Settings().effective_model() != Settings().model
+    monkeypatch.setenv("XAI_API_KEY", "xai-key")
+    assert not Settings().uses_embedded_model()
+    monkeypatch.delenv("XAI_API_KEY")
+    ollama, _ = merge(Settings(), {"provider": "ollama"})
+    assert not ollama.uses_embedded_model()
+    explicit, _ = merge(Settings(), {"baseUrl": "https://example.test/v1"})
+    assert not explicit.uses_embedded_model()
+    monkeypatch.setattr(blitzls.local, "unavailable_reason", lambda path="": "not installed")
+    assert not Settings().uses_embedded_model()
+
+
+def test_the_placeholder_key_is_known_to_the_error_messages() -> None:
+    from blitzls.model.errors import LOCAL_PLACEHOLDER_KEY, status_error
+
+    assert LOCAL_PLACEHOLDER_KEY == LOCAL_API_KEY
+    error = status_error(401, base_url="http://127.0.0.1:8080/v1", model="m", api_key=LOCAL_API_KEY)
+    assert "wants an API key (401)" in str(error)

@@ -154,17 +154,24 @@ vim.api.nvim_create_autocmd("LspProgress", {
     if client == nil or client.name ~= "blitzls" or type(value) ~= "table" then
       return
     end
-    local text = value.title or ""
+    -- The server's titles already start with "blitzls: ".
+    local text = (value.title or ""):gsub("^blitzls: ", "")
     if type(value.message) == "string" and value.message ~= "" then
       text = (text ~= "" and text .. ": " or "") .. value.message
     end
     if type(value.percentage) == "number" then
       text = string.format("%s (%d%%)", text, value.percentage)
     end
-    if value.kind == "end" then
-      notify(text ~= "" and text or "done")
-    else
-      vim.api.nvim_echo({ { "blitzls: " .. text } }, false, {})
+    if value.kind == "end" and text == "" then
+      text = "done"
     end
+    -- One echo line, cut to the space left, so a long title never stops Neovim with
+    -- "Press ENTER"; failures also arrive as window/showMessage errors.
+    text = "blitzls: " .. text
+    local room = math.max(vim.v.echospace, 12)
+    if vim.fn.strdisplaywidth(text) > room then
+      text = vim.fn.strcharpart(text, 0, room - 1) .. "…"
+    end
+    vim.api.nvim_echo({ { text } }, false, {})
   end,
 })

@@ -26,8 +26,10 @@ export const LANGUAGES = [
 
 /** Settings the server understands, spelled as in its `initializationOptions.blitzls`. */
 export const SERVER_SETTING_KEYS = [
+  'provider',
   'baseUrl',
   'model',
+  'localModel',
   'apiKey',
   'apiKeyEnv',
   'cache',

@@ -45,6 +45,7 @@ def _register(server: BlitzServer) -> None:
         ls.encoding = encoding if encoding in ("utf-8", "utf-16", "utf-32") else "utf-16"  # type: ignore[assignment]
         root = ls.workspace.root_path
         ls.root_path = root or None
+        ls.root_uri = ls.workspace.root_uri or None
         for problem in ls.apply_options(params.initialization_options):
             ls.pending_messages.append(
                 types.ShowMessageParams(
@@ -54,20 +55,24 @@ def _register(server: BlitzServer) -> None:
             )
 
     @server.feature(types.INITIALIZED)
-    def initialized(ls: BlitzServer, params: types.InitializedParams) -> None:
+    async def initialized(ls: BlitzServer, params: types.InitializedParams) -> None:
         ls.warm_up_in_background()
         for message in ls.pending_messages:
             ls.window_show_message(message)
         ls.pending_messages.clear()
+        await ls.register_configuration_changes()
+        await ls.pull_configuration()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    def did_change_configuration(
+    async def did_change_configuration(
         ls: BlitzServer, params: types.DidChangeConfigurationParams
     ) -> None:
         settings = params.settings
-        if isinstance(settings, dict) and "blitzls" in settings:
-            for problem in ls.apply_options(settings["blitzls"]):
+        if isinstance(settings, dict) and "blitzls" in settings:  # the push model
+            for problem in ls.apply_pulled(settings["blitzls"]):
                 ls.message(f"{problem}; using the default", types.MessageType.Warning)
+        else:  # the pull model (VS Code): the notification carries no settings
+            await ls.pull_configuration()
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: BlitzServer, params: Any) -> None:
@@ -95,6 +100,10 @@ def _register(server: BlitzServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: BlitzServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.documents.pop(params.text_document.uri, None)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: BlitzServer, params: types.DidSaveTextDocumentParams) -> None:
+        """Nothing to do: actions work on the editor's text (handled so it is not logged)."""
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

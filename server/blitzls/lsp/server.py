@@ -20,7 +20,7 @@ from pygls.uris import to_fs_path
 
 from blitzls import __version__
 from blitzls.actions import ActionSpec, find_action, parse_user_actions
-from blitzls.config import Settings, find_project_file, merge, project_values
+from blitzls.config import Settings, find_project_file, merge, project_label, project_values
 from blitzls.lsp.progress import model_progress
 from blitzls.lsp.protocol import BlitzProtocol
 from blitzls.text.document import TextDocument
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 APPLY_ACTION_COMMAND = "blitzls.applyAction"
 PREFETCH_IDLE_SECONDS = 0.6  # the cursor must rest this long before a prefetch
 EDIT_COMMAND = "blitzls.edit"
+ACTION_DONE = "blitzls/actionDone"  # {action, tokens, cost, cacheHit, seconds}: status bars
 
 
 class ActionFailed(Exception):
@@ -58,6 +59,9 @@ class BlitzServer(LanguageServer):
         self.documents: dict[str, TextDocument] = {}
         self.encoding: Encoding = "utf-16"
         self.root_path: str | None = None
+        self.root_uri: str | None = None
+        self.init_options: Any = None
+        self.pulled_options: Any = None
         self.pending_messages: list[types.ShowMessageParams] = []
         self.user_actions: list[ActionSpec] = []
         self.running: dict[tuple[Any, ...], asyncio.Task[Any]] = {}
@@ -68,10 +72,21 @@ class BlitzServer(LanguageServer):
     # --- settings -------------------------------------------------------------------
 
     def apply_options(self, options: Any) -> list[str]:
+        """Take the editor's initialization options and recompute the settings."""
+        self.init_options = options
+        return self.recompute_settings()
+
+    def apply_pulled(self, section: Any) -> list[str]:
+        """Take the ``blitzls`` section the editor answered to ``workspace/configuration``."""
+        self.pulled_options = section
+        return self.recompute_settings()
+
+    def recompute_settings(self) -> list[str]:
         """Merge settings: environment < project file < editor options < CLI flags.
 
-        ``options`` is a ``blitzls`` section or a flat mapping. Returns the problems found,
-        each naming its key; the server carries on with defaults for those.
+        The editor's initialization options and its ``workspace/configuration`` answer form
+        one layer (the latter wins). Returns the problems found, each naming its key; the
+        server carries on with defaults for those.
         """
         problems: list[str] = []
         settings = self.base_settings
@@ -79,26 +94,69 @@ class BlitzServer(LanguageServer):
             project = find_project_file(Path(self.root_path))
             if project is not None:
                 values, found = project_values(project)
-                settings, bad = merge(settings, values)
+                settings, bad = merge(settings, values, source=project_label(project))
                 problems += found + [f"{project.name}: {p}" for p in bad]
-        if isinstance(options, Mapping):
-            section = options.get("blitzls", options)
-            if section == []:  # Neovim encodes an empty Lua table as a list
-                section = {}
-            if isinstance(section, Mapping):
-                settings, more = merge(settings, section)
-                problems += more
-            else:
-                problems.append("setting 'blitzls' must be an object")
-        elif options is not None and options != []:
-            problems.append("initialization options must be an object")
-        settings, more = merge(settings, self.overrides)
+        for options, what in (
+            (self.init_options, "initialization options"),
+            (self.pulled_options, "workspace configuration"),
+        ):
+            settings, more = _merge_editor_layer(settings, options, what)
+            problems += more
+        settings, more = merge(settings, self.overrides, source="command line")
         self.user_actions, bad_actions = parse_user_actions(list(settings.actions))
         self.settings = settings
         if self._engine is not None:
             self._engine.workspace = self.root_path or ""
             self._engine.configure(settings)
         return problems + more + bad_actions
+
+    async def pull_configuration(self) -> None:
+        """Ask the editor for the ``blitzls`` section and apply it (when it can answer)."""
+        if not self.supports("workspace.configuration", False):
+            return
+        scope = self.root_uri
+        try:
+            answer = await self.workspace_configuration_async(
+                types.ConfigurationParams(
+                    items=[types.ConfigurationItem(section="blitzls", scope_uri=scope)]
+                )
+            )
+        except Exception as exc:  # an editor that cannot answer keeps the options it sent
+            log.debug("workspace/configuration failed: %s", exc)
+            return
+        section = answer[0] if isinstance(answer, (list, tuple)) and answer else None
+        if section is None and self.pulled_options is None:
+            return
+        for problem in self.apply_pulled(section):
+            self.message(f"{problem}; using the default", types.MessageType.Warning)
+        keys = sorted(section) if isinstance(section, Mapping) else []
+        self.window_log_message(
+            types.LogMessageParams(
+                type=types.MessageType.Info,
+                message=f"blitzls: workspace configuration applied ({', '.join(keys) or 'empty'})",
+            )
+        )
+
+    async def register_configuration_changes(self) -> None:
+        """Ask editors that register dynamically to send ``didChangeConfiguration``."""
+        if not self.supports("workspace.did_change_configuration.dynamic_registration", False):
+            return
+        try:
+            await self.client_register_capability_async(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="blitzls-configuration",
+                            method=types.WORKSPACE_DID_CHANGE_CONFIGURATION,
+                            register_options=types.DidChangeConfigurationRegistrationOptions(
+                                section="blitzls"
+                            ),
+                        )
+                    ]
+                )
+            )
+        except Exception as exc:
+            log.debug("registering didChangeConfiguration failed: %s", exc)
 
     @property
     def engine(self) -> Engine:
@@ -150,6 +208,8 @@ class BlitzServer(LanguageServer):
         return os.path.basename(path)
 
     def message(self, text: str, kind: types.MessageType = types.MessageType.Error) -> None:
+        """Show ``text`` to the user, and keep it in the server's log (--log-file)."""
+        log.log(logging.WARNING if kind <= types.MessageType.Warning else logging.INFO, "%s", text)
         self.window_show_message(types.ShowMessageParams(type=kind, message=f"blitzls: {text}"))
 
     # --- actions --------------------------------------------------------------------
@@ -218,6 +278,7 @@ class BlitzServer(LanguageServer):
         self.window_log_message(
             types.LogMessageParams(type=types.MessageType.Info, message=summary)
         )
+        self.protocol.notify(ACTION_DONE, _action_done(action.id, outcome, self.settings.prices))
         return edit, outcome
 
     def _warn_once_about_cache(self) -> None:
@@ -305,6 +366,28 @@ def _summary(outcome: Outcome, prices: Mapping[str, Any] | None = None) -> str:
     return f"{describe(outcome.usage, price)}, {outcome.seconds:.1f} s"
 
 
+def _action_done(
+    action_id: str, outcome: Outcome, prices: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """What editors' status items show after an action (cost 0 for cache hits)."""
+    from blitzls.pricing import cost, price_for, price_table
+
+    usage = outcome.usage
+    price = price_for(outcome.model, price_table(prices or {}))
+    spent = 0.0 if outcome.cache_hit else cost(usage, price)
+    return {
+        "action": action_id,
+        "model": outcome.model,
+        "tokens": sum(
+            int(usage.get(name, 0))
+            for name in ("prompt_tokens", "completion_tokens", "reasoning_tokens")
+        ),
+        "cost": round(spent, 6) if price is not None or outcome.cache_hit else None,
+        "cacheHit": outcome.cache_hit,
+        "seconds": round(outcome.seconds, 3),
+    }
+
+
 def _parse_data(
     data: Mapping[str, Any], user_actions: list[ActionSpec]
 ) -> tuple[ActionSpec, str, int, int]:
@@ -343,3 +426,17 @@ def _anchor(current: TextDocument, outcome: Outcome) -> int:
             "the document changed while the model was answering; the edit was not applied"
         )
     return at + (outcome.start_offset - outcome.anchor_start)
+
+
+def _merge_editor_layer(settings: Settings, options: Any, what: str) -> tuple[Settings, list[str]]:
+    """Merge one editor-provided mapping (a ``blitzls`` section or flat settings)."""
+    if options is None or options == []:  # Neovim encodes an empty Lua table as a list
+        return settings, []
+    if not isinstance(options, Mapping):
+        return settings, [f"{what} must be an object"]
+    section = options.get("blitzls", options)
+    if section == []:
+        section = {}
+    if not isinstance(section, Mapping):
+        return settings, ["setting 'blitzls' must be an object"]
+    return merge(settings, section, source="editor settings")
