@@ -14,12 +14,13 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from blitzls import usage_log
 from blitzls.actions import ActionSpec
-from blitzls.config import Settings
+from blitzls.config import EMBEDDED_BASE_URL, LOCAL_API_KEY, Settings
 from blitzls.model.cache import ReplyCache, cache_key
 from blitzls.model.errors import ModelError
 from blitzls.patch.match import MatchError, apply_blocks
@@ -156,6 +157,8 @@ class Engine:
         self._model: Any = None
         self._model_config: tuple[Any, ...] | None = None
         self.cache = ReplyCache(settings.resolved_cache_dir(), settings.cache_size_mb * 1024 * 1024)
+        self.embedded = settings.uses_embedded_model()
+        self.model_name = settings.effective_model()
 
     def configure(self, settings: Settings) -> None:
         """Apply new settings; the model client is rebuilt lazily if its endpoint changed."""
@@ -166,13 +169,34 @@ class Engine:
             )
         self.use_cache = settings.cache
         self.settings = settings
+        self.embedded = settings.uses_embedded_model()
+        self.model_name = settings.effective_model()
+
+    @property
+    def endpoint_id(self) -> str:
+        """The endpoint as named in cache keys: stable even though the embedded port is not."""
+        if self.embedded:
+            return f"{EMBEDDED_BASE_URL}:{Path(self.settings.local_model).name or 'default'}"
+        return self.settings.base_url
+
+    def _base_url(self) -> str:
+        if not self.embedded:
+            return self.settings.base_url
+        from blitzls.local import find_model, unavailable_reason
+        from blitzls.local.endpoint import embedded_base_url
+
+        model_path = find_model(self.settings.local_model)
+        reason = unavailable_reason(self.settings.local_model)
+        if reason is not None or model_path is None:
+            raise ModelError("config", reason or "the embedded model file was not found")
+        return embedded_base_url(model_path)
 
     def _client_config(self) -> tuple[Any, ...]:
         s = self.settings
         return (
-            s.base_url,
-            s.model,
-            s.resolved_api_key(),
+            self.endpoint_id,
+            self.model_name,
+            s.resolved_api_key() or (LOCAL_API_KEY if self.embedded else ""),
             s.timeout,
             s.connect_timeout,
             s.max_retries,
@@ -187,8 +211,8 @@ class Engine:
 
             s = self.settings
             self._model = ChatModel(
-                base_url=s.base_url,
-                model=s.model,
+                base_url=self._base_url(),
+                model=self.model_name,
                 api_key=config[2],
                 timeout=s.timeout,
                 connect_timeout=s.connect_timeout,
@@ -259,8 +283,8 @@ class Engine:
         params = self.request_params()
         caching = self.use_cache if use_cache is None else use_cache
         key = cache_key(
-            base_url=self.settings.base_url,
-            model=self.settings.model,
+            base_url=self.endpoint_id,
+            model=self.model_name,
             messages=messages,
             params=params,
         )
@@ -281,9 +305,7 @@ class Engine:
                 work, messages, params, on_progress
             )
             if caching:  # only replies that produced a usable edit are stored
-                self.cache.set(
-                    key, {"replies": replies, "usage": usage, "model": self.settings.model}
-                )
+                self.cache.set(key, {"replies": replies, "usage": usage, "model": self.model_name})
         outcome = self._outcome(request, work, new_text)
         outcome.cache_hit = hit
         outcome.usage = usage
@@ -294,7 +316,7 @@ class Engine:
             self.settings.resolved_cache_dir(),
             {
                 "action": request.action.id,
-                "model": self.settings.model,
+                "model": self.model_name,
                 "cache_hit": hit,
                 "usage": usage,
                 "model_seconds": round(model_seconds, 3),
@@ -343,8 +365,9 @@ class Engine:
             if pattern is not None:
                 raise ModelError(
                     "config",
-                    f"{snapshot.label} is excluded from model requests by the pattern "
-                    f"'{pattern}' (setting 'exclude'); nothing was sent",
+                    f"{snapshot.label} is excluded from model requests by the "
+                    + ("pattern" if pattern in self.settings.exclude else "built-in pattern")
+                    + f" '{pattern}' (setting 'exclude'); nothing was sent",
                 )
         if (
             self.settings.respect_gitignore
@@ -422,7 +445,7 @@ class Engine:
         *,
         stop_at_fence: bool,
     ) -> Completion:
-        if not self.settings.resolved_api_key():
+        if not self.embedded and not self.settings.resolved_api_key():
             raise ModelError("config", self.settings.missing_key_message())
         self.check_budget()
         watcher = FenceWatcher()
@@ -531,7 +554,7 @@ class Engine:
             anchor_start=snapshot.offset_of_line(anchor_first),
             anchor_end=snapshot.offset_of_line(min(anchor_last, len(old_lines))),
             cache_hit=False,
-            model=self.settings.model,
+            model=self.model_name,
             mode=work.mode,
         )
 
