@@ -1,4 +1,5 @@
-"""Command line: ``blitzls serve`` (the language server) and ``blitzls run`` (headless actions)."""
+"""Command line: ``blitzls serve`` (the language server), ``run`` (headless actions), ``probe``,
+``doctor``, ``stats`` and ``local-server`` (the embedded model as an OpenAI-compatible endpoint)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from blitzls.config import Settings, from_environment, merge
 
 # Flags that map onto settings; the dest is the settings field name.
 _SETTING_FLAGS: list[tuple[str, str, str]] = [
+    (
+        "--provider",
+        "provider",
+        "preset: xai, openrouter, openai, ollama, llamacpp, vllm or local (env BLITZLS_PROVIDER)",
+    ),
     ("--base-url", "base_url", "OpenAI-compatible endpoint (env BLITZLS_BASE_URL)"),
     ("--model", "model", "model name (env BLITZLS_MODEL)"),
     (
@@ -28,11 +34,13 @@ _SETTING_FLAGS: list[tuple[str, str, str]] = [
     ),
     ("--cache-dir", "cache_dir", "reply cache directory (env BLITZLS_CACHE_DIR)"),
     ("--timeout", "timeout", "seconds to wait for the next streamed chunk"),
+    ("--connect-timeout", "connect_timeout", "seconds to wait for a connection"),
+    ("--max-retries", "max_retries", "retries on connection errors, 429 and 5xx"),
     ("--max-tokens", "max_tokens", "upper bound of output tokens"),
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, local_flags: bool = False) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="blitzls",
         description="Fast-model code actions for any LSP editor, and the same actions headless.",
@@ -74,6 +82,30 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("--json", action="store_true", help="print a machine-readable report")
     _add_setting_flags(probe)
 
+    doctor = commands.add_parser(
+        "doctor", help="show the effective settings and check key, endpoint, model and cache"
+    )
+    doctor.add_argument("--json", action="store_true", help="print a machine-readable report")
+    doctor.add_argument(
+        "--offline", action="store_true", help="do not contact the endpoint (no tokens spent)"
+    )
+    doctor.add_argument(
+        "--project",
+        default=".",
+        metavar="DIR",
+        help="read .blitzls.toml / [tool.blitzls] from here upwards (default: the current one)",
+    )
+    _add_setting_flags(doctor)
+
+    local = commands.add_parser(
+        "local-server",
+        help="serve the embedded model (blitzls[local]) as an OpenAI-compatible endpoint",
+    )
+    if local_flags:  # imported only for this command: it weighs ~50 ms at start-up
+        from blitzls.local.cli import add_arguments
+
+        add_arguments(local)
+
     stats = commands.add_parser("stats", help="tokens, cost and cache savings so far")
     stats.add_argument("--json", action="store_true", help="print machine-readable totals")
     stats.add_argument("--today", action="store_true", help="only today's actions")
@@ -100,14 +132,15 @@ def load_settings(args: argparse.Namespace) -> tuple[Settings, dict[str, Any], l
     """Environment settings, the CLI flags as typed values, and any problems."""
     settings, problems = from_environment()
     overrides = flag_overrides(args)
-    with_flags, more = merge(settings, overrides, from_text=True)
+    with_flags, more = merge(settings, overrides, from_text=True, source="command line")
     typed_overrides = {key: getattr(with_flags, key) for key in overrides}
     return settings, typed_overrides, problems + more
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(local_flags="local-server" in words)
+    args = parser.parse_args(words)
     if args.command is None:
         parser.print_help()
         return 2
@@ -134,8 +167,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             for item in (flag, str(getattr(args, f"setting_{dest}")))
         ]
         return asyncio.run(probe(args))
+    if args.command == "doctor":
+        from pathlib import Path
+
+        from blitzls.config import with_project_file
+        from blitzls.doctor import run_doctor
+
+        with_all, more = with_project_file(settings, overrides, Path(args.project))
+        return run_doctor(with_all, problems + more, as_json=args.json, offline=args.offline)
+    if args.command == "local-server":
+        from blitzls.local.cli import main as local_main
+
+        return local_main(args)
     if args.command == "stats":
-        with_flags, _ = merge(settings, overrides)
+        with_flags, _ = merge(settings, overrides, source="command line")
         return print_stats(with_flags, today=args.today, as_json=args.json)
     parser.error(f"unknown command {args.command}")
     return 2

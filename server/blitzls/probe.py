@@ -302,6 +302,12 @@ def _listen(client: LanguageClient, recorder: Recorder) -> None:
         title = value.get("title") or value.get("message") if isinstance(value, dict) else ""
         recorder.note(f"progress {kind}: {title or ''}")
 
+    @client.feature("blitzls/actionDone")  # type: ignore[untyped-decorator]
+    def action_done(ls: LanguageClient, params: Any) -> None:
+        fields = params if isinstance(params, dict) else getattr(params, "_asdict", dict)()
+        shown = ", ".join(f"{key} {value}" for key, value in fields.items())
+        recorder.note(f"blitzls/actionDone {shown}")
+
     @client.feature(types.WORKSPACE_APPLY_EDIT)  # type: ignore[untyped-decorator]
     def apply_edit(
         ls: LanguageClient, params: types.ApplyWorkspaceEditParams

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import difflib
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from blitzls.actions import ActionSpec, all_actions, find_action, parse_user_actions
-from blitzls.config import Settings, find_project_file, merge, project_values
+from blitzls.config import Settings, find_project_file, with_project_file
 from blitzls.engine import Engine, Outcome, Snapshot
 from blitzls.instructions import instructions_in
 from blitzls.model.errors import ModelError
@@ -42,6 +43,7 @@ async def run_action(
     args: argparse.Namespace, settings: Settings, overrides: dict[str, Any]
 ) -> int:
     """Run ``args.action`` on ``args.file``; print the result; return the exit code."""
+    _warnings_to_stderr()
     settings, user_actions = _with_project(settings, overrides, Path(args.file))
     project = find_project_file(Path(args.file).resolve())
     workspace = str(project.parent) if project else str(Path(args.file).resolve().parent)
@@ -62,6 +64,17 @@ async def run_action(
     return 0
 
 
+def _warnings_to_stderr() -> None:
+    """Warnings logged on the way (a broken cache, say) as ``blitzls: warning: …`` lines."""
+    logger = logging.getLogger("blitzls")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("blitzls: warning: %(message)s"))
+        handler.setLevel(logging.WARNING)
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:
     print(f"blitzls: {message}", file=sys.stderr)
     if args.json:
@@ -73,13 +86,7 @@ def _with_project(
     settings: Settings, overrides: dict[str, Any], path: Path
 ) -> tuple[Settings, list[ActionSpec]]:
     """Add the project file's settings (``[tool.blitzls]``/``.blitzls.toml``) under the flags."""
-    project = find_project_file(path.resolve())
-    problems: list[str] = []
-    if project is not None:
-        values, problems = project_values(project)
-        settings, bad = merge(settings, values)
-        problems += [f"{project.name}: {p}" for p in bad]
-    settings, _ = merge(settings, overrides)
+    settings, problems = with_project_file(settings, overrides, path)
     user_actions, bad_actions = parse_user_actions(list(settings.actions))
     for problem in problems + bad_actions:
         print(f"blitzls: warning: {problem}", file=sys.stderr)

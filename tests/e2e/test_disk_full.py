@@ -78,7 +78,7 @@ def test_cli_on_a_full_disk_still_edits_with_one_warning(
     done = _run(disk, env, "run", "pseudocode", str(path), "--lines", LINES, "--write")
     assert done.returncode == 0, done.stderr
     (warning,) = done.stderr.splitlines()[:-1]  # the last line reports the write
-    prefix = f"disk cache disabled ({disk.mountpoint / 'cache'}): "
+    prefix = f"blitzls: warning: disk cache disabled ({disk.mountpoint / 'cache'}): "
     assert warning.startswith(prefix), warning
     reason = warning.removeprefix(prefix)  # SQLite's words, naming the full disk either way
     assert reason in ("database or disk is full", "the disk is full (disk I/O error)"), reason
@@ -96,7 +96,9 @@ def test_usage_log_on_a_full_disk_does_not_break_the_action(
     done = _run(disk, env, "run", "pseudocode", str(path), "--lines", LINES, "--no-cache")
     assert done.returncode == 0, done.stderr
     (warning,) = done.stderr.splitlines()
-    assert warning.startswith(f"cannot record usage in {disk.mountpoint / 'cache'}: "), warning
+    assert warning.startswith(
+        f"blitzls: warning: cannot record usage in {disk.mountpoint / 'cache'}: "
+    ), warning
     assert "No space left on device" in warning
     assert '+        total += item["price"] * item["qty"]' in done.stdout
     assert path.read_text(encoding="utf-8") == INVENTORY  # no --write: only the diff

@@ -168,7 +168,7 @@ def test_excluded_files_are_refused_before_any_request(
     path.write_text(text, encoding="utf-8")
     done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", "1")
     assert done.returncode == 3, done.stderr
-    assert f"excluded from model requests by the pattern '{pattern}'" in done.stderr
+    assert f"excluded from model requests by the built-in pattern '{pattern}'" in done.stderr
     assert "nothing was sent" in done.stderr
     assert model_server.request_count == 0
     assert path.read_text(encoding="utf-8") == text

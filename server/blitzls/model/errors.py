@@ -29,6 +29,7 @@ HOST_NOT_FOUND: Final = "host name not found"  # the name does not exist (NXDOMA
 LOOKUP_FAILED: Final = "name lookup failed"  # no name server answered (offline, DNS down)
 
 _DETAIL_LIMIT = 160
+LOCAL_PLACEHOLDER_KEY = "blitzls-local"  # config.LOCAL_API_KEY: sent when no key is set
 
 
 class ModelError(Exception):
@@ -122,7 +123,7 @@ def status_error(
     host = endpoint_host(base_url)
     detail = scrub(detail, api_key)
     if status == 401:
-        if not api_key:
+        if not api_key or api_key == LOCAL_PLACEHOLDER_KEY:
             return ModelError(
                 "auth",
                 f"{name} wants an API key (401) — set {key_hint(base_url)}",
