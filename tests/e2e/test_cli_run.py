@@ -19,21 +19,14 @@ from tests.e2e.samples import (
     expected_inventory,
     run_total_price,
 )
+from tests.support.cli import run_blitzls
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
 LINES = f"{PSEUDOCODE_LINES[0] + 1}-{PSEUDOCODE_LINES[1]}"  # 1-based inclusive
 
 
 def blitzls(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CLI_COMMAND, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_blitzls(env, *args)
 
 
 @pytest.fixture

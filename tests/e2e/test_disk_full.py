@@ -20,6 +20,7 @@ from tests.conftest import CLI_COMMAND, SERVER_COMMAND
 from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, expected_inventory
 from tests.e2e.test_cli_run import LINES
 from tests.e2e.test_lsp_pseudocode import actions_at, open_document
+from tests.support.cli import run_command
 from tests.support.isolation import TinyDisk, skip_without_namespaces
 from tests.support.lsp import apply_text_edits, capabilities, edits_of, lsp_session
 from tests.support.scripted_model import Reply, ScriptedModelServer
@@ -41,15 +42,7 @@ def env(
 
 
 def _run(disk: TinyDisk, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        disk.command([*CLI_COMMAND, *args]),
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=30,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_command(disk.command([*CLI_COMMAND, *args]), env, timeout=30)
 
 
 def _inventory(tmp_path: Path, name: str) -> Path:

@@ -28,6 +28,7 @@ from tests.e2e.edit_samples import (
     without_instruction,
 )
 from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, expected_inventory
+from tests.support.cli import run_editor
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
 EMACS_CONFIG = ROOT / "client-config" / "emacs"
@@ -192,19 +193,13 @@ def run_emacs(tmp_path: Path, server_env: dict[str, str], config: dict[str, Any]
     driver = tmp_path / "driver.el"
     driver.write_text(DRIVER_EL, "utf-8")
     assert EMACS is not None
-    try:
-        proc = subprocess.run(
-            [EMACS, "--batch", "-l", str(driver), str(config_file)],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"emacs did not finish in {TIMEOUT_S}s; stderr: {exc.stderr!r}")
+    proc = run_editor(
+        "emacs",
+        [EMACS, "--batch", "-l", str(driver), str(config_file)],
+        cwd=tmp_path,
+        env=env,
+        timeout=TIMEOUT_S,
+    )
     data: dict[str, Any] = json.loads(report.read_text("utf-8")) if report.exists() else {}
     if proc.returncode != 0 or "error" in data:
         pytest.fail(

@@ -24,6 +24,7 @@ import pytest
 from blitzls.config import Settings
 from blitzls.local import DEFAULT_MODEL_NAME, find_model, unavailable_reason
 from tests.conftest import CLI_COMMAND, clean_environment
+from tests.support.cli import run_blitzls as run_cli
 
 WHY_NOT = unavailable_reason()
 pytestmark = pytest.mark.skipif(WHY_NOT is not None, reason=f"no local model: {WHY_NOT}")
@@ -100,15 +101,7 @@ def local_url() -> Iterator[str]:
 
 
 def run_blitzls(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CLI_COMMAND, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_cli(env, *args, timeout=600)
 
 
 def assert_well_formed_edit(before: str, after: str, first: int, last: int) -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, expected_inventory
+from tests.support.cli import run_editor
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
 NEOVIM_CONFIG = ROOT / "client-config" / "neovim"
@@ -218,19 +219,13 @@ def run_neovim(
     init.write_text(INIT_LUA % {"config": config_file}, "utf-8")
     assert NVIM is not None
     started = time.monotonic()
-    try:
-        proc = subprocess.run(
-            [NVIM, "--headless", "-u", str(init), "-i", "NONE"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"nvim did not finish in {TIMEOUT_S}s; stderr: {exc.stderr!r}")
+    proc = run_editor(
+        "nvim",
+        [NVIM, "--headless", "-u", str(init), "-i", "NONE"],
+        cwd=tmp_path,
+        env=env,
+        timeout=TIMEOUT_S,
+    )
     elapsed = time.monotonic() - started
     data = json.loads(report.read_text("utf-8")) if report.exists() else {}
     if proc.returncode != 0 or data.get("error"):

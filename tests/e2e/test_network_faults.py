@@ -31,6 +31,7 @@ from tests.conftest import CLI_COMMAND, SERVER_COMMAND, TEST_KEY, clean_environm
 from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, expected_inventory
 from tests.e2e.test_cli_run import LINES
 from tests.e2e.test_lsp_pseudocode import actions_at, open_document
+from tests.support.cli import run_command
 from tests.support.isolation import (
     isolated_command,
     port_that_never_connects,
@@ -63,15 +64,7 @@ def never_connects() -> Iterator[str]:
 
 
 def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=30,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_command(command, env, timeout=30)
 
 
 def _cli(path: Path) -> list[str]:
