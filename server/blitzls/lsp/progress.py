@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 REPORT_INTERVAL = 0.1  # seconds between progress reports
 CHARS_PER_TOKEN = 4
+CREATE_GRACE = 0.2  # seconds a finished action waits for the client to create its token
 
 
 class Progress:
@@ -61,33 +62,38 @@ class Progress:
 async def model_progress(server: LanguageServer, title: str) -> AsyncIterator[Progress]:
     """Show ``title`` as work-done progress while the body runs, if the client supports it.
 
-    The client's Cancel button cancels the task running the body.
+    The body starts at once: progress begins when the client has created the token. Some
+    clients (Helix) wait for ``codeAction/resolve`` before answering anything else, so
+    waiting for ``window/workDoneProgress/create`` first would deadlock them. The client's
+    Cancel button cancels the task running the body.
     """
+    progress = Progress(None, None)
     if not get_capability(server.client_capabilities, "window.work_done_progress", False):
-        yield Progress(None, None)
+        yield progress
         return
     token = f"blitzls-{uuid.uuid4()}"
-    try:
-        await server.work_done_progress.create_async(token)
-    except Exception:
-        yield Progress(None, None)
-        return
-    progress = Progress(server, token)
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
-
     running = True
 
     def cancel(_: Any) -> None:
         if running and task is not None:
             loop.call_soon_threadsafe(task.cancel)
 
-    cancel_future = server.work_done_progress.tokens.get(token)
-    if cancel_future is not None:
-        cancel_future.add_done_callback(cancel)
-    server.work_done_progress.begin(
-        token, types.WorkDoneProgressBegin(title=f"blitzls: {title}", cancellable=True)
-    )
+    def created(future: asyncio.Future[Any]) -> None:
+        if not running or future.cancelled() or future.exception() is not None:
+            return
+        progress._server, progress._token = server, token
+        cancel_future = server.work_done_progress.tokens.get(token)
+        if cancel_future is not None:
+            cancel_future.add_done_callback(cancel)
+        server.work_done_progress.begin(
+            token, types.WorkDoneProgressBegin(title=f"blitzls: {title}", cancellable=True)
+        )
+
+    creating = asyncio.ensure_future(server.work_done_progress.create_async(token))
+    creating.add_done_callback(created)
+    await asyncio.sleep(0)  # lets a prompt answer (the usual case) begin before any work
     try:
         yield progress
     except asyncio.CancelledError:
@@ -97,5 +103,11 @@ async def model_progress(server: LanguageServer, title: str) -> AsyncIterator[Pr
         progress.outcome = f"failed: {exc}"
         raise
     finally:
+        if not creating.done() and progress.outcome != "cancelled":
+            # a quick body (a cache hit) still shows its outcome once the token exists
+            await asyncio.wait([creating], timeout=CREATE_GRACE)
         running = False
-        server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=progress.outcome))
+        if progress._token is not None:
+            server.work_done_progress.end(
+                token, types.WorkDoneProgressEnd(message=progress.outcome)
+            )
