@@ -37,8 +37,22 @@ class Pane:
         assert TMUX is not None
         self.name = f"blitzls-{uuid.uuid4().hex[:8]}"
         subprocess.run(
-            [TMUX, "new-session", "-d", "-s", self.name, "-x", "110", "-y", "30", "-c", str(cwd)]
-            + ["env", *(f"{k}={v}" for k, v in env.items()), *command],
+            [
+                TMUX,
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                "110",
+                "-y",
+                "30",
+                "-c",
+                str(cwd),
+                "env",
+                *(f"{k}={v}" for k, v in env.items()),
+                *command,
+            ],
             check=True,
             env={**os.environ, "TMUX": ""},
         )
