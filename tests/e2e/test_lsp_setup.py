@@ -193,3 +193,24 @@ async def test_tcp_transport_answers_initialize(server_env: dict[str, str]) -> N
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+async def test_pushed_settings_apply_for_clients_that_cannot_be_asked(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    caps = capabilities("vscode")
+    assert caps.workspace is not None
+    caps.workspace.configuration = False  # a push-only client
+    with ScriptedModelServer(known_models=None) as endpoint:
+        endpoint.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
+        env = {**server_env, "BLITZLS_BASE_URL": endpoint.url}
+        async with lsp_session(env, caps) as client:
+            client.workspace_did_change_configuration(
+                types.DidChangeConfigurationParams(settings={"blitzls": {"model": "pushed"}})
+            )
+            open_document(client, uri, INVENTORY)
+            (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+            await client.code_action_resolve_async(action)
+        (request,) = endpoint.chat_requests
+    assert request.body["model"] == "pushed"

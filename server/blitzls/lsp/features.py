@@ -67,12 +67,16 @@ def _register(server: BlitzServer) -> None:
     async def did_change_configuration(
         ls: BlitzServer, params: types.DidChangeConfigurationParams
     ) -> None:
+        if ls.supports("workspace.configuration", False):
+            # The pull model: ask, whatever the notification carries. A pushed section can
+            # hold the editor's defaults and client-only keys; the answer to a pull holds
+            # what the user set (the VS Code extension answers with explicit settings).
+            await ls.pull_configuration()
+            return
         settings = params.settings
         if isinstance(settings, dict) and "blitzls" in settings:  # the push model
             for problem in ls.apply_pulled(settings["blitzls"]):
                 ls.message(f"{problem}; using the default", types.MessageType.Warning)
-        else:  # the pull model (VS Code): the notification carries no settings
-            await ls.pull_configuration()
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: BlitzServer, params: Any) -> None:

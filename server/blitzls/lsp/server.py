@@ -145,12 +145,12 @@ class BlitzServer(LanguageServer):
             await self.client_register_capability_async(
                 types.RegistrationParams(
                     registrations=[
+                        # No section: vscode-languageclient would then push that whole
+                        # section (defaults and client-only keys included) instead of
+                        # telling the server to pull it.
                         types.Registration(
                             id="blitzls-configuration",
                             method=types.WORKSPACE_DID_CHANGE_CONFIGURATION,
-                            register_options=types.DidChangeConfigurationRegistrationOptions(
-                                section="blitzls"
-                            ),
                         )
                     ]
                 )
