@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from blitzls.config import with_project_file
         from blitzls.doctor import run_doctor
 
-        with_all, more = with_project_file(settings, overrides, Path(args.project))
+        with_all, more, _ = with_project_file(settings, overrides, Path(args.project))
         return run_doctor(with_all, problems + more, as_json=args.json, offline=args.offline)
     if args.command == "local-server":
         from blitzls.local.cli import main as local_main

@@ -259,9 +259,14 @@ class Settings:
 
         return unavailable_reason(self.local_model) is None
 
-    def effective_model(self) -> str:
-        """The model name requests carry (the embedded model's when it is chosen by default)."""
-        if self.uses_embedded_model() and self.origin("model") == DEFAULT_ORIGIN:
+    def effective_model(self, embedded: bool | None = None) -> str:
+        """The model name requests carry (the embedded model's when it is chosen by default).
+
+        ``embedded``: the result of ``uses_embedded_model()`` when the caller has it already.
+        """
+        if embedded is None:
+            embedded = self.uses_embedded_model()
+        if embedded and self.origin("model") == DEFAULT_ORIGIN:
             return EMBEDDED_MODEL
         return self.model
 
@@ -544,8 +549,11 @@ def project_values(path: Path) -> tuple[dict[str, Any], list[str]]:
 
 def with_project_file(
     settings: Settings, overrides: Mapping[str, Any], start: Path
-) -> tuple[Settings, list[str]]:
-    """Add the project file found from ``start`` upwards, under the command-line flags."""
+) -> tuple[Settings, list[str], Path | None]:
+    """Add the project file found from ``start`` upwards, under the command-line flags.
+
+    Returns the settings, the problems found, and the project file (None without one).
+    """
     problems: list[str] = []
     project = find_project_file(start.resolve())
     if project is not None:
@@ -553,7 +561,7 @@ def with_project_file(
         settings, bad = merge(settings, values, source=project_label(project))
         problems += [f"{project.name}: {p}" for p in bad]
     settings, _ = merge(settings, overrides, source="command line")
-    return settings, problems
+    return settings, problems, project
 
 
 def project_label(path: Path) -> str:

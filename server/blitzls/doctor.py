@@ -284,8 +284,9 @@ def _size(count: int) -> str:
 
 async def diagnose(
     settings: Settings, problems: list[str], *, network: bool = True
-) -> tuple[list[Check], str]:
-    """All checks, and where actions will go (endpoint and model)."""
+) -> tuple[list[Check], str, bool]:
+    """All checks, where actions will go (endpoint and model), and whether that is the
+    embedded model."""
     from blitzls.engine import Engine
 
     engine = Engine(settings, use_cache=False)
@@ -310,7 +311,7 @@ async def diagnose(
             await engine.aclose()
     checks.append(check_cache(settings))
     checks.append(check_budget(engine))
-    return checks, target
+    return checks, target, engine.embedded
 
 
 def check_budget(engine: Any) -> Check:
@@ -334,11 +335,16 @@ def check_budget(engine: Any) -> Check:
 
 
 def render(
-    settings: Settings, checks: list[Check], target: str, *, write: Callable[[str], Any]
+    settings: Settings,
+    checks: list[Check],
+    target: str,
+    *,
+    embedded: bool,
+    write: Callable[[str], Any],
 ) -> None:
     """The human-readable report."""
     write(f"blitzls {__version__} doctor\n\nConfiguration (value, then where it came from)\n")
-    rows = configuration_rows(settings, embedded=target.startswith("the embedded model"))
+    rows = configuration_rows(settings, embedded=embedded)
     width = max(len(key) for key, _, _ in rows)
     for key, shown, origin in rows:
         if len(shown) > 48:
@@ -364,7 +370,7 @@ def run_doctor(settings: Settings, problems: list[str], *, as_json: bool, offlin
     """Print the report; exit code 0 when nothing failed, 1 otherwise."""
     import sys
 
-    checks, target = asyncio.run(diagnose(settings, problems, network=not offline))
+    checks, target, embedded = asyncio.run(diagnose(settings, problems, network=not offline))
     failed = any(c.status == "fail" for c in checks)
     if as_json:
         payload = {
@@ -372,16 +378,14 @@ def run_doctor(settings: Settings, problems: list[str], *, as_json: bool, offlin
             "target": target,
             "configuration": [
                 {"key": key, "value": shown, "origin": origin}
-                for key, shown, origin in configuration_rows(
-                    settings, embedded=target.startswith("the embedded model")
-                )
+                for key, shown, origin in configuration_rows(settings, embedded=embedded)
             ],
             "checks": [c.to_dict() for c in checks],
             "ok": not failed,
         }
         print(json.dumps(payload, indent=2))
     else:
-        render(settings, checks, target, write=sys.stdout.write)
+        render(settings, checks, target, embedded=embedded, write=sys.stdout.write)
     return 1 if failed else 0
 
 

@@ -157,8 +157,7 @@ class Engine:
         self._model: Any = None
         self._model_config: tuple[Any, ...] | None = None
         self.cache = ReplyCache(settings.resolved_cache_dir(), settings.cache_size_mb * 1024 * 1024)
-        self.embedded = settings.uses_embedded_model()
-        self.model_name = settings.effective_model()
+        self._choose_endpoint(settings)
 
     def configure(self, settings: Settings) -> None:
         """Apply new settings; the model client is rebuilt lazily if its endpoint changed."""
@@ -169,8 +168,12 @@ class Engine:
             )
         self.use_cache = settings.cache
         self.settings = settings
+        self._choose_endpoint(settings)
+
+    def _choose_endpoint(self, settings: Settings) -> None:
+        """Decide once per settings whether the embedded model answers, and the model name."""
         self.embedded = settings.uses_embedded_model()
-        self.model_name = settings.effective_model()
+        self.model_name = settings.effective_model(self.embedded)
 
     @property
     def endpoint_id(self) -> str:

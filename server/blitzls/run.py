@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from blitzls.actions import ActionSpec, all_actions, find_action, parse_user_actions
-from blitzls.config import Settings, find_project_file, with_project_file
+from blitzls.config import Settings, with_project_file
 from blitzls.engine import Engine, Outcome, Snapshot
 from blitzls.instructions import instructions_in
 from blitzls.model.errors import ModelError
@@ -44,8 +44,7 @@ async def run_action(
 ) -> int:
     """Run ``args.action`` on ``args.file``; print the result; return the exit code."""
     _warnings_to_stderr()
-    settings, user_actions = _with_project(settings, overrides, Path(args.file))
-    project = find_project_file(Path(args.file).resolve())
+    settings, user_actions, project = _with_project(settings, overrides, Path(args.file))
     workspace = str(project.parent) if project else str(Path(args.file).resolve().parent)
     engine = Engine(settings, use_cache=not args.no_cache, workspace=workspace)
     try:
@@ -84,13 +83,13 @@ def _fail(args: argparse.Namespace, message: str, code: int) -> int:
 
 def _with_project(
     settings: Settings, overrides: dict[str, Any], path: Path
-) -> tuple[Settings, list[ActionSpec]]:
+) -> tuple[Settings, list[ActionSpec], Path | None]:
     """Add the project file's settings (``[tool.blitzls]``/``.blitzls.toml``) under the flags."""
-    settings, problems = with_project_file(settings, overrides, path)
+    settings, problems, project = with_project_file(settings, overrides, path)
     user_actions, bad_actions = parse_user_actions(list(settings.actions))
     for problem in problems + bad_actions:
         print(f"blitzls: warning: {problem}", file=sys.stderr)
-    return settings, user_actions
+    return settings, user_actions, project
 
 
 async def _run(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Final
 from urllib.parse import urlsplit
 
+from blitzls.config import LOCAL_API_KEY as LOCAL_PLACEHOLDER_KEY  # sent when no key is set
+
 EXIT_CODES: Final[dict[str, int]] = {
     "config": 3,
     "auth": 4,
@@ -29,7 +31,6 @@ HOST_NOT_FOUND: Final = "host name not found"  # the name does not exist (NXDOMA
 LOOKUP_FAILED: Final = "name lookup failed"  # no name server answered (offline, DNS down)
 
 _DETAIL_LIMIT = 160
-LOCAL_PLACEHOLDER_KEY = "blitzls-local"  # config.LOCAL_API_KEY: sent when no key is set
 
 
 class ModelError(Exception):
