@@ -37,7 +37,7 @@ def format_pages(pages: list[int]) -> str:
     """The shortest spec for sorted `pages`: [1, 2, 3, 5] -> "1-3,5"."""
     parts = []
     run_start = previous = None
-    for page in pages + [None]:
+    for page in [*pages, None]:
         if previous is not None and page != previous + 1:
             parts.append(str(run_start) if run_start == previous else f"{run_start}-{previous}")
             run_start = page

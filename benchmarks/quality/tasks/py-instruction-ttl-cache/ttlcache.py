@@ -38,7 +38,7 @@ class TTLCache:
         if entry is None:
             self.misses += 1
             return default
-        # ai! if the entry is older than self.ttl seconds, delete it, count a miss and return default
+        # ai! if the entry is older than self.ttl seconds, delete it, count a miss, return default
         self.hits += 1
         return entry.value
 

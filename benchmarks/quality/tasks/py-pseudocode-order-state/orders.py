@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("new", "pay"): "paid",
@@ -36,7 +36,7 @@ class Order:
         """Apply `event` to the order and return the new state."""
         # look up the next state for (the current state, event) in TRANSITIONS
         # if there is none, raise InvalidTransition(self.state, event) without changing anything
-        # otherwise append (the old state, event, now or the current UTC time) to history,
+        # otherwise append (the old state, event, now or the current time in UTC) to history,
         # then switch to the new state and return it
 
     def events(self) -> list[str]:

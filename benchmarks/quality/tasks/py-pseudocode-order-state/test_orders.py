@@ -1,9 +1,9 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from orders import InvalidTransition, Order, replay
 
-NOON = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+NOON = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def test_valid_event_moves_and_records():

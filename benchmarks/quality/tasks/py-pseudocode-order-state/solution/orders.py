@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("new", "pay"): "paid",
@@ -37,7 +37,7 @@ class Order:
         new_state = TRANSITIONS.get((self.state, event))
         if new_state is None:
             raise InvalidTransition(self.state, event)
-        self.history.append((self.state, event, now or datetime.now(timezone.utc)))
+        self.history.append((self.state, event, now or datetime.now(UTC)))
         self.state = new_state
         return new_state
 
