@@ -18,6 +18,9 @@ OutputFormat = Literal["range", "edits", "auto"]
 PLACEHOLDERS = (
     "language",
     "file",
+    "unit",
+    "doc",
+    "target",
     "first_line",
     "last_line",
     "selection",
@@ -69,9 +72,8 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
             trigger="comment_block",
             output="range",
             task=(
-                "Lines {first_line}-{last_line} of {file} are pseudocode (comments or plain "
-                "prose). Write the {language} code that implements them, in their place. Do "
-                "not keep the pseudocode."
+                "Complete this {language} {unit} from {file}: replace the pseudocode "
+                "comments{target} with the code they describe."
             ),
         ),
         ActionSpec(
@@ -80,8 +82,8 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
             kind="refactor.rewrite.blitzls.instruction",
             trigger="instruction_comment",
             task=(
-                "Do what the `ai!` comment in lines {first_line}-{last_line} of {file} asks, "
-                "and drop that comment: {instruction}"
+                "Do what the `ai!` comment in this {language} {unit} from {file} asks, and "
+                "remove the comment: {instruction}"
             ),
         ),
         ActionSpec(
@@ -89,35 +91,28 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
             title="Edit: {instruction}",
             kind="refactor.rewrite.blitzls.edit",
             trigger="command",
-            task="Instruction for lines {first_line}-{last_line} of {file}: {instruction}",
+            task="Change this {language} {unit} from {file}: {instruction}",
         ),
         ActionSpec(
             id="fix",
             title="Fix with blitzls: {message}",
             kind="quickfix.blitzls.fix",
             trigger="diagnostic",
-            task=(
-                "Fix this problem reported in {file}, with the smallest change that removes "
-                "its cause:\n{diagnostics}"
-            ),
+            task="Fix this {language} {unit} from {file}.\n{diagnostics}",
         ),
         ActionSpec(
             id="docstring",
             title="Add a docstring",
             kind="refactor.rewrite.blitzls.docstring",
-            task=(
-                "Add a concise docstring (or doc comment, as is idiomatic in {language}) to "
-                "each function or class in lines {first_line}-{last_line} of {file} that lacks "
-                "one. Change nothing else."
-            ),
+            task="Add a {doc} to this {language} {unit} from {file}. Change nothing else.",
         ),
         ActionSpec(
             id="annotations",
             title="Add type annotations",
             kind="refactor.rewrite.blitzls.annotations",
             task=(
-                "Add precise type annotations to the parameters, return values and unclear "
-                "variables in lines {first_line}-{last_line} of {file}. Change no behaviour."
+                "Add type annotations to the parameters and the return value of this "
+                "{language} {unit} from {file}. Change nothing else."
             ),
         ),
         ActionSpec(
@@ -125,8 +120,8 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
             title="Simplify",
             kind="refactor.rewrite.blitzls.simplify",
             task=(
-                "Simplify lines {first_line}-{last_line} of {file}: remove duplication and "
-                "needless complexity, keep the behaviour and the public names exactly."
+                "Simplify this {language} {unit} from {file} without changing what it does "
+                "or its name."
             ),
         ),
     )

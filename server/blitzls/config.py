@@ -154,10 +154,39 @@ class Settings:
         metadata={"env": "BLITZLS_MAX_TOKENS", "doc": "Upper bound of output tokens per call."},
     )
     temperature: float | None = field(
-        default=None,
+        default=0.0,
         metadata={
             "env": "BLITZLS_TEMPERATURE",
-            "doc": "Sampling temperature (unset: the endpoint's default).",
+            "doc": "Sampling temperature. 0 (the default) makes answers as repeatable as the "
+            "endpoint allows, which the reply cache assumes; empty: the endpoint's default.",
+        },
+    )
+    edit_format: str = field(
+        default="auto",
+        metadata={
+            "env": "BLITZLS_EDIT_FORMAT",
+            "doc": "How the model answers: 'rewrite' (the whole function in a fenced block, "
+            "turned into a minimal diff by blitzls; what small models do best), "
+            "'search-replace' (SEARCH/REPLACE blocks: fewer output tokens on long functions "
+            "for capable models), or 'auto' (rewrite for local models and pseudocode, "
+            "SEARCH/REPLACE for hosted models on functions over 40 lines).",
+        },
+    )
+    context: str = field(
+        default="auto",
+        metadata={
+            "env": "BLITZLS_CONTEXT",
+            "doc": "What the model sees besides the function: 'scope' (nothing: fastest on a "
+            "CPU), 'file' (the file, or contextLines of it, first: cached by hosted "
+            "providers), or 'auto' (scope for local models, file for hosted ones).",
+        },
+    )
+    action_timeout: float = field(
+        default=300.0,
+        metadata={
+            "env": "BLITZLS_ACTION_TIMEOUT",
+            "doc": "Seconds one action may take in all, repair round included; keep-alive "
+            "messages from the endpoint do not extend it.",
         },
     )
     context_lines: int = field(
@@ -322,6 +351,12 @@ _ALIASES = {
     "dailyTokenBudget": "daily_token_budget",
     "dailyCostBudget": "daily_cost_budget",
     "respectGitignore": "respect_gitignore",
+    "editFormat": "edit_format",
+    "actionTimeout": "action_timeout",
+}
+_CHOICES = {
+    "edit_format": ("auto", "rewrite", "search-replace"),
+    "context": ("auto", "scope", "file"),
 }
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings) if not f.metadata.get("internal")}
@@ -383,6 +418,12 @@ def _coerce(name: str, value: Any, *, from_text: bool) -> Any:
         raise SettingsError(
             f"setting 'exclude' must be a list of glob patterns (or a comma-separated string), "
             f"got {value!r}"
+        )
+    if name in _CHOICES:
+        if isinstance(value, str) and value.strip().lower() in _CHOICES[name]:
+            return value.strip().lower()
+        raise SettingsError(
+            f"setting '{name}' must be one of {', '.join(_CHOICES[name])}, got {value!r}"
         )
     if name == "temperature":
         if value is None or value == "":

@@ -149,7 +149,7 @@ async def check_endpoint(settings: Settings, engine: Any) -> list[Check]:
     checks: list[Check] = []
     origin = settings.origin("base_url")
     try:
-        model = engine.model()
+        model = engine.provider.model()
         await asyncio.to_thread(model.warm_up)  # the SDK import is not the endpoint's latency
         started = time.perf_counter()
         try:

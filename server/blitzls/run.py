@@ -16,6 +16,7 @@ from typing import Any
 
 from blitzls.actions import ActionSpec, all_actions, find_action, parse_user_actions
 from blitzls.config import Settings, with_project_file
+from blitzls.core.errors import NoChangeError
 from blitzls.engine import Engine, Outcome, Snapshot
 from blitzls.instructions import instructions_in
 from blitzls.model.errors import ModelError
@@ -29,6 +30,7 @@ from blitzls.text.edits import minimal_edits
 EXIT_USAGE = 2
 EXIT_BAD_REPLY = 10
 EXIT_FILE_CHANGED = 12
+EXIT_NO_CHANGE = 14
 
 
 class RunError(Exception):
@@ -55,6 +57,8 @@ async def run_action(
         return _fail(args, str(exc), exc.exit_code)
     except RequestError as exc:
         return _fail(args, str(exc), EXIT_USAGE)
+    except NoChangeError as exc:
+        return _fail(args, str(exc), EXIT_NO_CHANGE)
     except ReplyError as exc:
         return _fail(args, f"unusable reply: {exc}", EXIT_BAD_REPLY)
     finally:

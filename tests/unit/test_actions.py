@@ -14,6 +14,9 @@ def test_builtin_actions_have_unique_ids_kinds_and_known_placeholders() -> None:
         spec.task.format(
             language="Python",
             file="a.py",
+            unit="function",
+            doc="docstring",
+            target="",
             first_line=1,
             last_line=2,
             selection="x",
@@ -47,7 +50,7 @@ def test_user_actions_are_validated_one_by_one() -> None:
     assert specs[0].trigger == "scope" and specs[0].output == "auto"
     assert problems == [
         "action 'bad': unknown placeholder(s) {nonsense} in 'prompt' (known: language, file, "
-        "first_line, last_line, selection, instruction, diagnostics)",
+        "unit, doc, target, first_line, last_line, selection, instruction, diagnostics)",
         "action 'worse': 'prompt' must be a non-empty string",
         "action 'odd': 'trigger' must be one of comment_block, instruction_comment, scope, "
         "diagnostic, command",
