@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from blitzls.run import run_action
 
         for problem in problems:
-            print(f"blitzls: warning: {problem}; using the default", file=sys.stderr)
+            print(f"blitzls: warning: {problem}", file=sys.stderr)
         try:
             return asyncio.run(run_action(args, settings, overrides))
         except KeyboardInterrupt:
@@ -236,7 +236,7 @@ def serve(
     for noisy in ("pygls", "openai", "httpx", "httpx2", "httpcore", "httpcore2"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     for problem in problems:
-        logging.getLogger("blitzls").warning("%s; using the default", problem)
+        logging.getLogger("blitzls").warning("%s", problem)
 
     from blitzls.lsp.features import create_server
 

