@@ -46,8 +46,8 @@ class SecretShape:
 
 _HAS_DIGIT = r"(?=[A-Za-z_-]*[0-9])"  # random keys have digits; prose like "sk-learn" has none
 _BLOCK_NAME = r"[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?"  # RSA, EC, OPENSSH, ENCRYPTED, PGP … BLOCK
-# A value that is a template or a reference, not a secret: ${VAR}, {name}, <password>, %s, ***
-_PLACEHOLDER = re.compile(r"[$<{%*]")
+# A value that is a template or a reference, not a secret: ${VAR}, {name}, <password>, %s, ***, ...
+_PLACEHOLDER = re.compile(r"[$<{%*…]|\.\.\.")
 # Code rather than a value: a call, a subscript, an attribute path, a literal of a language.
 _CODE = re.compile(
     r"[A-Za-z_][\w.]*[(\[]|(?i:true|false|none|null|nil|undefined)$|[0-9]+$|[A-Za-z_]+\.[A-Za-z_.]+$"

@@ -168,6 +168,7 @@ API_TOKEN=os.environ.get("API_TOKEN")
 DEBUG_TOKEN=None
 USE_PASSWORD=true
 TOKEN=${CI_JOB_TOKEN}
+export XAI_API_KEY=...
 url = f"postgres://{user}:{password}@{host}:{port}/{name}"
 template = "mysql://USER:<password>@HOST/DB"
 docs = "https://example.com/path:with-colon/file@2x.png"
@@ -193,17 +194,20 @@ def test_ordinary_code_mentioning_secrets_is_left_alone() -> None:
     assert redact(ORDINARY) == (ORDINARY, 0)
 
 
-@pytest.mark.parametrize(
-    "path", sorted((ROOT / "server" / "blitzls").rglob("*.py")), ids=lambda p: p.name
-)
-def test_blitzls_own_sources_need_almost_no_redaction(path: Path) -> None:
-    """A sanity check on real code: only lines that are examples of secrets are touched."""
-    text = path.read_text(encoding="utf-8")
-    redacted, _ = redact(text)
-    changed = [
-        line
-        for line, shown in zip(text.splitlines(), redacted.splitlines(), strict=True)
-        if line != shown
+def test_blitzls_own_sources_need_almost_no_redaction() -> None:
+    """A check on real code: outside secrets.py (whose comments show examples) the only line
+    touched is one known false positive, a constant whose name ends in KEY."""
+    changed: list[str] = []
+    for path in sorted((ROOT / "server" / "blitzls").rglob("*.py")):
+        if path.name == "secrets.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        redacted, _ = redact(text)
+        changed += [
+            f"{path.name}: {line.strip()}"
+            for line, shown in zip(text.splitlines(), redacted.splitlines(), strict=True)
+            if line != shown
+        ]
+    assert [line.split("  #")[0] for line in changed] == [
+        'config.py: LOCAL_API_KEY = "blitzls-local"'
     ]
-    allowed = ("secrets.py", "config.py", "config_docs.py")
-    assert not changed or path.name in allowed, changed
