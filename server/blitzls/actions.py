@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -151,19 +151,28 @@ class ActionConfigError(ValueError):
     """A user-defined action is malformed; the message names the action and the field."""
 
 
+def action_tables(raw: Any) -> tuple[Any, ...] | None:
+    """User-defined actions as a tuple of tables, or None when ``raw`` is neither form.
+
+    A list is taken as it is; ``{id = {...}}`` (as TOML tables read naturally) gets each key
+    as the table's ``id``. The tables themselves are checked by :func:`parse_user_actions`.
+    """
+    if isinstance(raw, Mapping):
+        return tuple(
+            {"id": key, **value} if isinstance(value, Mapping) else value
+            for key, value in raw.items()
+        )
+    if isinstance(raw, Sequence) and not isinstance(raw, str):
+        return tuple(raw)
+    return None
+
+
 def parse_user_actions(raw: Any) -> tuple[list[ActionSpec], list[str]]:
     """User-defined actions from settings (a list of tables); problems are reported, not fatal."""
     if raw is None:
         return [], []
-    items: Iterable[Any]
-    if isinstance(raw, Mapping):  # {id = {...}} form, as TOML tables read naturally
-        items = [
-            {"id": key, **value} if isinstance(value, Mapping) else value
-            for key, value in raw.items()
-        ]
-    elif isinstance(raw, Sequence) and not isinstance(raw, str):
-        items = raw
-    else:
+    items = action_tables(raw)
+    if items is None:
         return [], ["setting 'actions' must be a list of tables"]
     specs: list[ActionSpec] = []
     problems: list[str] = []

@@ -9,14 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from blitzls.config import (
-    PROVIDERS,
-    Settings,
-    bounds,
-    camel_case,
-    project_rule,
-    schema_fields,
-)
+from blitzls.settings.providers import PROVIDERS
+from blitzls.settings.schema import Settings, bounds, camel_case, project_rule, schema_fields
 
 HEADER = """\
 # Configuration

@@ -209,5 +209,5 @@ def test_blitzls_own_sources_need_almost_no_redaction() -> None:
             if line != shown
         ]
     assert [line.split("  #")[0] for line in changed] == [
-        'config.py: LOCAL_API_KEY = "blitzls-local"'
+        'providers.py: LOCAL_API_KEY = "blitzls-local"'
     ]
