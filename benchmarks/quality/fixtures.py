@@ -28,7 +28,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "server"))
 
 from tasks import TASKS_DIR, Task, load, run_tests  # noqa: E402
-
 from tests.support.replay import FIXTURES, replay  # noqa: E402
 from tests.support.scripted_model import ScriptedModelServer  # noqa: E402
 
@@ -100,9 +99,10 @@ def main() -> int:
                 if now["exit_code"] == 0 and not now["passes"]:
                     state = "applied, tests fail"
                 outcomes[f"{fixture['source_arm']}: {state}"] += 1
+                then = fixture["verdict_then"]
                 print(
-                    f"{fixture['task']:40} {fixture['source_arm']:8} then={fixture['verdict_then']:9}"
-                    f" now={state}" + (f" ({now['error']})" if now["error"] else ""),
+                    f"{fixture['task']:40} {fixture['source_arm']:8} then={then:9} now={state}"
+                    + (f" ({now['error']})" if now["error"] else ""),
                     flush=True,
                 )
                 keep = (

@@ -97,7 +97,7 @@ def check_settings(problems: list[str]) -> list[Check]:
             "settings",
             "fail",
             problem,
-            "correct or remove that value (its default is used meanwhile)",
+            "correct or remove that value (meanwhile the value named above is used)",
         )
         for problem in problems
     ]
