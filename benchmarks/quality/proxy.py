@@ -161,6 +161,8 @@ class RecordingProxy:
                     self.wfile.write(b"0\r\n\r\n")
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client closed the stream early (blitzls stops at a closed fence)
+                except (http.client.HTTPException, OSError):
+                    pass  # the endpoint ended the body abruptly: keep what arrived
                 finally:
                     conn.close()
                 if exchange is not None:
