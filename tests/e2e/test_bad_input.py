@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lsprotocol import types
@@ -11,7 +12,14 @@ from pygls.exceptions import JsonRpcException
 
 from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, expected_inventory
 from tests.e2e.test_lsp_pseudocode import actions_at, open_document
-from tests.support.lsp import apply_text_edits, capabilities, change, edits_of, lsp_session
+from tests.support.lsp import (
+    apply_text_edits,
+    capabilities,
+    change,
+    edits_of,
+    lsp_session,
+)
+from tests.support.raw_lsp import RawServer
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
 
@@ -45,7 +53,12 @@ async def test_odd_requests_get_answers_and_the_server_keeps_serving(
             await asyncio.sleep(0.05)
             assert len(client.messages) == seen + 1
         # blitzls.edit with bad arguments answers False with a message
-        for arguments in ([{"uri": unknown, "range": {}, "instruction": "x"}], [{"uri": uri}]):
+        negative = {"start": {"line": -1, "character": 0}, "end": {"line": 0, "character": 0}}
+        for arguments in (
+            [{"uri": unknown, "range": {}, "instruction": "x"}],
+            [{"uri": uri}],
+            [{"uri": uri, "range": negative, "instruction": "x"}],
+        ):
             result = await client.workspace_execute_command_async(
                 types.ExecuteCommandParams(command="blitzls.edit", arguments=arguments)
             )
@@ -110,3 +123,92 @@ async def test_requests_after_shutdown_are_refused_not_ignored(
                 ),
                 timeout=5,
             )
+
+
+def _listing(uri: str, start: int, end: int, diagnostic_line: int | None = None) -> dict[str, Any]:
+    diagnostics = []
+    if diagnostic_line is not None:
+        span = {"line": diagnostic_line, "character": 0}
+        diagnostics.append({"range": {"start": span, "end": span}, "message": "boom"})
+    return {
+        "textDocument": {"uri": uri},
+        "range": {"start": {"line": start, "character": 0}, "end": {"line": end, "character": 0}},
+        "context": {"diagnostics": diagnostics},
+    }
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "diagnostic_line", "named"),
+    [
+        (-1, 0, None, "but was -1. @ $.params.range.start"),
+        (0, 2147483648, None, "but was 2147483648. @ $.params.range.end"),
+        (0, 0, -3, "but was -3. @ $.params.context.diagnostics[0].range.start"),
+    ],
+)
+def test_out_of_range_positions_get_an_invalid_params_answer(
+    start: int,
+    end: int,
+    diagnostic_line: int | None,
+    named: str,
+    server_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    server = RawServer(server_env)
+    try:
+        server.initialize()
+        server.send(_did_open(uri, INVENTORY))
+        server.write(
+            server.request(5, "textDocument/codeAction", _listing(uri, start, end, diagnostic_line))
+        )
+        error = server.answer_to(5)["error"]
+        assert error["code"] == -32602  # InvalidParams
+        assert error["message"].startswith("invalid params for textDocument/codeAction: ")
+        assert named in error["message"]
+        # the same request with valid positions is served
+        server.write(server.request(6, "textDocument/codeAction", _listing(uri, 7, 7)))
+        assert server.answer_to(6)["result"]
+    finally:
+        server.close()
+
+
+def test_unreadable_messages_are_answered_and_an_unreadable_change_closes_the_document(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    server = RawServer(server_env)
+    try:
+        server.initialize()
+        server.send(_did_open(uri, INVENTORY))
+        # a request without "jsonrpc": "2.0" is an invalid request, answered as one
+        server.send({"id": 11, "method": "textDocument/codeAction", "params": _listing(uri, 7, 7)})
+        assert server.answer_to(11)["error"]["code"] == -32600
+        server.send({"jsonrpc": "1.0", "id": 12, "method": "shutdown"})
+        assert server.answer_to(12)["error"]["code"] == -32600
+        # a change the server cannot read: its copy of the document would be wrong from now
+        # on, so it stops offering actions on it (and says so) instead of editing stale text
+        server.write(server.request(13, "textDocument/codeAction", _listing(uri, 7, 7)))
+        assert server.answer_to(13)["result"]
+        bad_range = {"start": {"line": -3, "character": 0}, "end": {"line": 0, "character": 0}}
+        server.send(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": 2},
+                    "contentChanges": [{"range": bad_range, "text": "x"}],
+                },
+            }
+        )
+        shown = server.wait_for(lambda m: m.get("method") == "window/showMessage")
+        assert "could not read a change to inventory.py" in shown["params"]["message"]
+        assert "reopen" in shown["params"]["message"]
+        server.write(server.request(14, "textDocument/codeAction", _listing(uri, 7, 7)))
+        assert server.answer_to(14)["result"] is None
+    finally:
+        server.close()
+
+
+def _did_open(uri: str, text: str) -> dict[str, Any]:
+    item = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+    return {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": item}}

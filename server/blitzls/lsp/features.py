@@ -190,8 +190,8 @@ def _edit_data(ls: BlitzServer, args: Any) -> dict[str, Any]:
         selection = types.Range(
             start=types.Position(**span["start"]), end=types.Position(**span["end"])
         )
-    except (TypeError, KeyError, AssertionError):
-        raise ActionFailed("blitzls.edit needs a range {start, end}") from None
+    except (TypeError, KeyError, ValueError, AssertionError):
+        raise ActionFailed("blitzls.edit needs a range {start, end} of valid positions") from None
     is_point = _is_point(selection)
     if is_point:
         first = min(max(selection.start.line, 0), doc.line_count - 1)

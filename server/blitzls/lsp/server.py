@@ -22,7 +22,7 @@ from blitzls import __version__
 from blitzls.actions import ActionSpec, find_action, parse_user_actions
 from blitzls.config import Settings, find_project_file, merge, project_label, project_values
 from blitzls.lsp.progress import model_progress
-from blitzls.lsp.protocol import BlitzProtocol
+from blitzls.lsp.protocol import BlitzProtocol, Unreadable
 from blitzls.text.document import TextDocument
 from blitzls.text.positions import Encoding
 
@@ -68,6 +68,8 @@ class BlitzServer(LanguageServer):
         self.cache_warned = False
         self.prefetching: dict[tuple[Any, ...], asyncio.Task[Any]] = {}
         self.prefetch_times: collections.deque[float] = collections.deque()
+        assert isinstance(self.protocol, BlitzProtocol)
+        self.protocol.on_unreadable_notification = self._unreadable_notification
 
     # --- settings -------------------------------------------------------------------
 
@@ -178,6 +180,22 @@ class BlitzServer(LanguageServer):
                 log.debug("warm-up failed", exc_info=True)
 
         threading.Thread(target=run, name="blitzls-warm-up", daemon=True).start()
+
+    def _unreadable_notification(self, message: Unreadable) -> None:
+        """A change we cannot read leaves our copy of the document wrong: forget it, so no
+        action edits text the editor no longer has, until the editor opens it again."""
+        if message.method != types.TEXT_DOCUMENT_DID_CHANGE:
+            return
+        params = message.params if isinstance(message.params, Mapping) else {}
+        document = params.get("textDocument")
+        uri = document.get("uri") if isinstance(document, Mapping) else None
+        if not isinstance(uri, str) or self.documents.pop(uri, None) is None:
+            return
+        self.message(
+            f"could not read a change to {self.label_for(uri)} ({message.problem}); "
+            "actions on it are off until the editor reopens it",
+            types.MessageType.Warning,
+        )
 
     # --- client capabilities --------------------------------------------------------
 
