@@ -21,6 +21,7 @@ from pygls.uris import to_fs_path
 from blitzls import __version__
 from blitzls.actions import ActionSpec, find_action, parse_user_actions
 from blitzls.config import Settings, find_project_file, merge, project_label, project_values
+from blitzls.lsp.anchor import find_anchor
 from blitzls.lsp.progress import model_progress
 from blitzls.lsp.protocol import BlitzProtocol, Unreadable
 from blitzls.text.document import TextDocument
@@ -430,16 +431,14 @@ def _anchor(current: TextDocument, outcome: Outcome) -> int:
     """Where the edited region is in the current document; refuse if that is unclear.
 
     Unchanged document: the original offset. Changed document: the text of the whole scope
-    the action looked at must occur exactly once, on whole lines, else the edit would land in
-    the wrong place or on text the model never saw.
+    the action looked at must occur exactly once, on whole lines (``find_anchor``), else the
+    edit would land in the wrong place or on text the model never saw.
     """
     if current.version == outcome.snapshot.version:
         return outcome.start_offset
     anchor = outcome.snapshot.text[outcome.anchor_start : outcome.anchor_end]
-    text = current.text
-    at = text.find(anchor) if anchor else -1
-    whole_lines = at >= 0 and (at == 0 or text[at - 1] in "\r\n")
-    if not whole_lines or text.find(anchor, at + 1) >= 0:
+    at = find_anchor(current.text, anchor)
+    if at is None:
         raise ActionFailed(
             "the document changed while the model was answering; the edit was not applied"
         )
