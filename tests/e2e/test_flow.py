@@ -59,6 +59,29 @@ async def test_progress_reports_tokens_and_ends_with_the_outcome(
     assert (second[-1].message or "").startswith("from cache")
 
 
+async def test_a_finished_actions_progress_token_is_forgotten(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    """pygls keeps a cancel future per token forever unless the server removes it."""
+    uri = (tmp_path / "inventory.py").as_uri()
+    log_file = tmp_path / "server.log"
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
+    async with lsp_session(
+        server_env, capabilities("vscode"), server_args=["--log-file", str(log_file)]
+    ) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        assert (await client.code_action_resolve_async(action)).edit is not None
+        await wait_for(lambda: bool(client.progress_reports))
+        (token,) = list(client.progress_reports)
+        await wait_for(
+            lambda: isinstance(client.progress_reports[token][-1], types.WorkDoneProgressEnd)
+        )
+        # a late Cancel click on the finished action: the server no longer knows the token
+        client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+        await wait_for(lambda: f"unknown token {token}" in log_file.read_text(encoding="utf-8"))
+
+
 async def test_cancel_request_closes_the_stream_and_applies_nothing(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:

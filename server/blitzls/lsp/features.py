@@ -80,8 +80,7 @@ def _register(server: BlitzServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: BlitzServer, params: Any) -> None:
-        if ls._engine is not None:
-            await ls._engine.aclose()
+        await ls.close()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: BlitzServer, params: types.DidOpenTextDocumentParams) -> None:

@@ -107,10 +107,12 @@ class BlitzServer(LanguageServer):
             problems += more
         settings, more = merge(settings, self.overrides, source="command line")
         self.user_actions, bad_actions = parse_user_actions(list(settings.actions))
-        self.settings = settings
-        if self._engine is not None:
-            self._engine.workspace = self.root_path or ""
-            self._engine.configure(settings)
+        with self._engine_lock:  # the warm-up thread may be building the engine right now
+            self.settings = settings
+            engine = self._engine
+        if engine is not None:
+            engine.workspace = self.root_path or ""
+            engine.configure(settings)
         return problems + more + bad_actions
 
     async def pull_configuration(self) -> None:
@@ -160,6 +162,13 @@ class BlitzServer(LanguageServer):
             )
         except Exception as exc:
             log.debug("registering didChangeConfiguration failed: %s", exc)
+
+    async def close(self) -> None:
+        """At ``shutdown``: stop running actions and prefetches, then close the engine."""
+        for task in [*self.running.values(), *self.prefetching.values()]:
+            task.cancel()
+        if self._engine is not None:
+            await self._engine.aclose()
 
     @property
     def engine(self) -> Engine:
