@@ -13,6 +13,7 @@ from pygls.exceptions import JsonRpcException
 from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, expected_inventory
 from tests.e2e.test_lsp_pseudocode import actions_at, open_document
 from tests.support.lsp import (
+    EditorBuffer,
     apply_text_edits,
     capabilities,
     change,
@@ -77,6 +78,8 @@ async def test_odd_requests_get_answers_and_the_server_keeps_serving(
 async def test_concurrent_actions_on_one_document_each_land_in_place(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
+    """Two actions run at once; the editor applies the first while the second still streams,
+    so the second is re-anchored onto the new version and lands there too."""
     uri = (tmp_path / "two.py").as_uri()
     source = (
         "def a(x):\n    # double x\n    return y\n\n\ndef b(x):\n    # triple x\n    return y\n"
@@ -84,21 +87,29 @@ async def test_concurrent_actions_on_one_document_each_land_in_place(
 
     def answer(body: dict[str, object]) -> Reply:
         prompt = str(body["messages"][-1]["content"])  # type: ignore[index]
-        code = "y = x * 2" if "# double x\n```" in prompt else "y = x * 3"
-        return Reply(content=f"```python\n{code}\n```", chunk_chars=3, chunk_delay=0.02)
+        if "# double x\n```" in prompt:
+            return Reply(content="```python\ny = x * 2\n```")
+        return Reply(content="```python\ny = x * 3\n```", chunk_chars=1, chunk_delay=0.1)
 
     model_server.responder = answer
-    async with lsp_session(server_env, capabilities("neovim")) as client:
+    async with lsp_session(server_env, capabilities("vscode")) as client:
         open_document(client, uri, source)
+        buffer = EditorBuffer(client, uri, source, "utf-16")
         (first,) = await actions_at(client, uri, (1, 4))
         (second,) = await actions_at(client, uri, (6, 4))
-        one, two = await asyncio.gather(
-            client.code_action_resolve_async(first), client.code_action_resolve_async(second)
+        slow = asyncio.ensure_future(client.code_action_resolve_async(second))
+        one = await client.code_action_resolve_async(first)
+        assert one.edit is not None and not slow.done()
+        assert buffer.apply(one.edit)  # computed for version 1, applied: now version 2
+        two = await slow
+        assert two.edit is not None, client.messages
+        assert edits_of(two.edit, uri)[1] == 2, "the second edit was re-anchored onto version 2"
+        assert buffer.apply(two.edit)
+        assert buffer.text == source.replace("# double x", "y = x * 2").replace(
+            "# triple x", "y = x * 3"
         )
-    assert one.edit is not None and two.edit is not None
-    edits = edits_of(one.edit, uri)[0] + edits_of(two.edit, uri)[0]
-    result = apply_text_edits(source, edits, "utf-8")
-    assert result == source.replace("# double x", "y = x * 2").replace("# triple x", "y = x * 3")
+        # the edit of the first, computed for version 1, would now be rejected by the editor
+        assert not buffer.apply(one.edit)
 
 
 async def test_requests_after_shutdown_are_refused_not_ignored(

@@ -12,6 +12,7 @@ from pathlib import Path
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from blitzls.lsp.server import PREFETCH_IDLE_SECONDS
 from tests.conftest import CLI_COMMAND
 from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, expected_inventory
 from tests.e2e.test_cli_run import LINES
@@ -19,6 +20,7 @@ from tests.e2e.test_lsp_pseudocode import actions_at, open_document
 from tests.support.lsp import apply_text_edits, capabilities, edits_of, lsp_session
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
+HELD_BACK = "blitzls: prefetch held back: prefetchPerMinute (1) reached"
 SLOW = Reply(content=REPLY_SHAPES["fenced"], chunk_chars=2, chunk_delay=0.05)
 
 
@@ -176,22 +178,45 @@ async def test_prefetch_makes_choosing_the_action_instant(
         assert resolved.edit is not None
         assert time.perf_counter() - started < 1.0
         assert model_server.request_count == 1, "the resolve was served by the prefetch"
-        # the per-minute budget holds further prefetches back
+        # the per-minute budget holds further prefetches back, and says so in the log
         open_document(client, (tmp_path / "other.py").as_uri(), INVENTORY)
         await actions_at(client, (tmp_path / "other.py").as_uri(), (PSEUDOCODE_LINES[0], 0))
-        await asyncio.sleep(1.0)
+        await wait_for(lambda: HELD_BACK in [m.message for m in client.log_messages])
         assert model_server.request_count == 1
+
+
+async def test_shutdown_stops_a_prefetch_that_is_streaming(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.responder = lambda body: Reply(
+        content=REPLY_SHAPES["fenced"] * 40, chunk_delay=0.05
+    )
+    env = {**server_env, "BLITZLS_PREFETCH": "true"}
+    async with lsp_session(env, capabilities("vscode")) as client:
+        open_document(client, uri, INVENTORY)
+        assert await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
+        await client.shutdown_async(None)
+        client.shut_down = True  # type: ignore[attr-defined]
+        # before exit: shutdown itself stopped the stream
+        assert await asyncio.to_thread(model_server.wait_closed_early, 1, 2.0)
 
 
 async def test_prefetch_is_off_by_default(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
     uri = (tmp_path / "inventory.py").as_uri()
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
     async with lsp_session(server_env, capabilities("vscode")) as client:
         open_document(client, uri, INVENTORY)
-        assert await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
-        await asyncio.sleep(1.0)
-    assert model_server.request_count == 0
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        await asyncio.sleep(PREFETCH_IDLE_SECONDS + 0.4)  # the cursor rests on the action
+        chosen_at = time.monotonic()
+        assert (await client.code_action_resolve_async(action)).edit is not None
+    # the one model call is the one choosing the action made: nothing was computed before
+    (request,) = model_server.requests
+    assert request.received_at > chosen_at
 
 
 def test_cli_shows_progress_on_a_terminal_only(

@@ -343,6 +343,13 @@ class BlitzServer(LanguageServer):
         while self.prefetch_times and now - self.prefetch_times[0] > 60:
             self.prefetch_times.popleft()
         if len(self.prefetch_times) >= self.settings.prefetch_per_minute:
+            self.window_log_message(
+                types.LogMessageParams(
+                    type=types.MessageType.Log,
+                    message="blitzls: prefetch held back: prefetchPerMinute "
+                    f"({self.settings.prefetch_per_minute}) reached",
+                )
+            )
             return
         self.prefetch_times.append(now)
         from blitzls.engine import Snapshot
