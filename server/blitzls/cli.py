@@ -238,7 +238,7 @@ def serve(
     for problem in problems:
         logging.getLogger("blitzls").warning("%s; using the default", problem)
 
-    from blitzls.lsp.features import create_server
+    from blitzls.lsp.server import create_server
     from blitzls.lsp.transport import serve_stdio, serve_tcp
 
     server = create_server(settings, overrides)

@@ -223,3 +223,32 @@ def test_unreadable_messages_are_answered_and_an_unreadable_change_closes_the_do
 def _did_open(uri: str, text: str) -> dict[str, Any]:
     item = {"uri": uri, "languageId": "python", "version": 1, "text": text}
     return {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": item}}
+
+
+def test_an_unreadable_answer_fails_the_waiting_command(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    """The editor answers ``workspace/applyEdit`` without ``applied``: the command ends
+    with a message instead of waiting for an answer that never comes."""
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
+    server = RawServer(server_env)
+    try:
+        server.initialize()  # no resolve support: actions carry the applyAction command
+        server.send(_did_open(uri, INVENTORY))
+        line = PSEUDOCODE_LINES[0]
+        server.write(server.request(1, "textDocument/codeAction", _listing(uri, line, line)))
+        offered = server.answer_to(1)["result"]
+        (action,) = [a for a in offered if a["kind"] == "refactor.rewrite.blitzls.pseudocode"]
+        command = action["command"]
+        params = {"command": command["command"], "arguments": command["arguments"]}
+        server.write(server.request(2, "workspace/executeCommand", params))
+        apply = server.wait_for(lambda m: m.get("method") == "workspace/applyEdit")
+        server.send({"jsonrpc": "2.0", "id": apply["id"], "result": {"failureReason": "?"}})
+        assert server.answer_to(2)["result"] is False
+        shown = server.wait_for(lambda m: m.get("method") == "window/showMessage")
+        assert (
+            "the editor did not apply the edit (unreadable answer: " in shown["params"]["message"]
+        )
+    finally:
+        server.close()

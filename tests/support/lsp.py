@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Union
 
@@ -11,7 +12,7 @@ from cattrs import Converter
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-from pytest_lsp.client import register_lsp_features
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from tests.conftest import SERVER_COMMAND
 
@@ -42,9 +43,9 @@ def _converter() -> Converter:
     return converter
 
 
-def _make_client() -> LanguageClient:
+def _make_client(features: Mapping[str, Callable[..., Any]] | None = None) -> LanguageClient:
     client = LanguageClient(converter_factory=_converter)
-    register_lsp_features(client)
+    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, **(features or {})})
     registrations: list[types.Registration] = []
     client.registrations = registrations  # type: ignore[attr-defined]
 
@@ -71,12 +72,16 @@ async def lsp_session(
     root_uri: str | None = None,
     configuration: dict[str, Any] | None = None,
     server_args: Sequence[str] = (),
+    client_features: Mapping[str, Callable[..., Any]] | None = None,
 ) -> AsyncIterator[LanguageClient]:
-    """A pytest-lsp client connected to a fresh ``blitzls serve ARGS…`` process."""
+    """A pytest-lsp client connected to a fresh ``blitzls serve ARGS…`` process.
+
+    ``client_features`` replace the client's handlers of server requests by method.
+    """
     config = ClientServerConfig(
         server_command=[*SERVER_COMMAND, *server_args],
         server_env=env,
-        client_factory=_make_client,
+        client_factory=functools.partial(_make_client, client_features),
     )
     client = await config.start()
     assert isinstance(client, LanguageClient)

@@ -1,16 +1,27 @@
 """The LSP protocol: every request answered, and document sync without a second copy.
 
-pygls keeps its own copy of every open document and recomputes its line list on each
-access; blitzls keeps documents as line lists that update incrementally (see
-``blitzls.text.document``), so the built-in sync handlers here only forward to ours.
+What public pygls API cannot do, and so is done here by subclassing ``LanguageServerProtocol``
+(each is exercised by a test that fails if a pygls upgrade breaks it):
+
+- ``structure_message``/``handle_message`` (public methods): answer requests whose params
+  fail validation, requests that are not JSON-RPC 2.0 and requests after ``shutdown``;
+  pygls only logs the first two and drops the last (tests/e2e/test_bad_input.py).
+- ``_send_response`` (private, called): pygls has no public way to answer a request outside
+  a handler (same tests).
+- ``_handle_response`` (private, overridden) with ``_request_futures`` (private, read): drop
+  a client's late answer to a server request whose waiter was cancelled; pygls would raise
+  and show "Error in server" (test_late_answer_to_a_cancelled_server_request_is_dropped).
+- the built-in ``didOpen``/``didChange``/``didClose`` handlers (public methods, by name):
+  pygls keeps its own copy of every document and re-splits it on access; blitzls keeps line
+  lists that update incrementally, so these only forward to ``documents``
+  (every end-to-end test that edits a document).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import cattrs
 from lsprotocol import types
@@ -32,6 +43,18 @@ class Unreadable:
     problem: str
 
 
+class DocumentHandlers(Protocol):
+    """Where text synchronisation goes (``features.documents.DocumentSync``)."""
+
+    def did_open(self, params: types.DidOpenTextDocumentParams) -> None: ...
+
+    def did_change(self, params: types.DidChangeTextDocumentParams) -> None: ...
+
+    def did_close(self, params: types.DidCloseTextDocumentParams) -> None: ...
+
+    def unreadable(self, message: Unreadable) -> None: ...
+
+
 class _NoDeserializeTraceback(logging.Filter):
     """pygls logs a traceback for every message it cannot structure; we log one line."""
 
@@ -43,9 +66,12 @@ logging.getLogger("pygls.protocol.json_rpc").addFilter(_NoDeserializeTraceback()
 
 
 class BlitzProtocol(LanguageServerProtocol):
-    """Answers every request, and forwards text synchronisation to the server's handlers."""
+    """Answers every request, and forwards text synchronisation to ``documents``."""
 
-    on_unreadable_notification: Callable[[Unreadable], None] | None = None
+    documents: DocumentHandlers | None = None
+    shutting_down = False  # set by the server's shutdown handler
+
+    # --- every request answered -----------------------------------------------------
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         """Turn a message that fails validation into an ``Unreadable`` instead of raising.
@@ -66,9 +92,7 @@ class BlitzProtocol(LanguageServerProtocol):
             return types.ResponseErrorMessage(id=data.get("id"), error=error)
 
     def handle_message(self, message: Any) -> Any:
-        """Answer what pygls would leave unanswered (the client would wait forever):
-        requests whose params are invalid, requests that are not JSON-RPC 2.0, and requests
-        after ``shutdown``. Unreadable notifications go to ``on_unreadable_notification``."""
+        """Answer what pygls would leave unanswered (the client would wait forever)."""
         if isinstance(message, Unreadable):
             return self._unreadable(message)
         if getattr(message, "jsonrpc", None) != self.VERSION:
@@ -79,7 +103,7 @@ class BlitzProtocol(LanguageServerProtocol):
             if isinstance(msg_id, (int, str)) and _has_method(message):
                 self._answer_error(msg_id, JsonRpcInvalidRequest("not a JSON-RPC 2.0 request"))
             return None
-        if self._shutdown and isinstance(message, RPCRequest) and message.method != types.EXIT:
+        if self.shutting_down and isinstance(message, RPCRequest) and message.method != types.EXIT:
             self._answer_error(message.id, JsonRpcInvalidRequest("the server is shutting down"))
             return None
         return super().handle_message(message)
@@ -89,8 +113,8 @@ class BlitzProtocol(LanguageServerProtocol):
         log.warning("%s", what)
         if message.msg_id is not None:
             self._answer_error(message.msg_id, JsonRpcInvalidParams(what))
-        elif self.on_unreadable_notification is not None:
-            self.on_unreadable_notification(message)
+        elif self.documents is not None:
+            self.documents.unreadable(message)
 
     def _answer_error(self, msg_id: int | str, error: JsonRpcException) -> None:
         # pygls has no public way to answer a request outside a handler.
@@ -98,34 +122,30 @@ class BlitzProtocol(LanguageServerProtocol):
 
     def _handle_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
         """Drop a client's answer to a server request whose waiter was cancelled meanwhile
-        (e.g. a progress ``create`` of an action the user cancelled); pygls would raise."""
+        (an ``applyEdit`` of a cancelled command, a progress ``create`` of an action that
+        ended): pygls would call ``set_result`` on the cancelled future and raise."""
         future = self._request_futures.get(msg_id)
         if future is not None and future.cancelled():
             self._request_futures.pop(msg_id, None)
             return
         super()._handle_response(msg_id, result, error)
 
-    def _forward(self, method: str, params: Any) -> Generator[Any, Any, None]:
-        if (handler := self.fm.features.get(method)) is not None:
-            yield handler, (params,), None
+    # --- document sync into blitzls's own store -------------------------------------
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(
-        self, params: types.DidOpenTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        yield from self._forward(types.TEXT_DOCUMENT_DID_OPEN, params)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:
+        if self.documents is not None:
+            self.documents.did_open(params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(
-        self, params: types.DidChangeTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        yield from self._forward(types.TEXT_DOCUMENT_DID_CHANGE, params)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> None:
+        if self.documents is not None:
+            self.documents.did_change(params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(
-        self, params: types.DidCloseTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        yield from self._forward(types.TEXT_DOCUMENT_DID_CLOSE, params)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
+        if self.documents is not None:
+            self.documents.did_close(params)
 
 
 def _has_method(message: Any) -> bool:
