@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from blitzls.actions import ActionSpec, find_action
@@ -46,19 +45,40 @@ def action_data(
     }
 
 
-@dataclass(frozen=True)
 class ActionTarget:
-    """A code action's ``data``, checked."""
+    """A code action's ``data``, checked (a plain class: dataclasses slow the start-up)."""
 
-    action: ActionSpec
-    uri: str
-    start: int
-    end: int
-    version: int | None = None  # of the document the action was offered on
-    digest: str | None = None  # of the target lines then
-    point: bool = False
-    instruction: str = ""
-    diagnostics: list[Any] = field(default_factory=list)
+    __slots__ = (
+        "action",
+        "diagnostics",
+        "digest",
+        "end",
+        "instruction",
+        "point",
+        "start",
+        "uri",
+        "version",
+    )
+
+    def __init__(
+        self,
+        action: ActionSpec,
+        uri: str,
+        start: int,
+        end: int,
+        *,
+        version: int | None = None,
+        digest: str | None = None,
+        point: bool = False,
+        instruction: str = "",
+        diagnostics: list[Any] | None = None,
+    ) -> None:
+        self.action, self.uri, self.start, self.end = action, uri, start, end
+        self.version = version  # of the document the action was offered on
+        self.digest = digest  # of the target lines then
+        self.point = point
+        self.instruction = instruction
+        self.diagnostics = diagnostics or []
 
     @property
     def key(self) -> tuple[str, int, int, str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
@@ -27,14 +26,19 @@ ACTION_KINDS = sorted(
 PREFETCHED_KINDS = {BUILTIN_ACTIONS["pseudocode"].kind, BUILTIN_ACTIONS["instruction"].kind}
 
 
-@dataclass(frozen=True)
 class Offer:
     """One code action to offer, before it is dressed for the client."""
 
-    spec: ActionSpec
-    title: str
-    data: dict[str, Any]
-    diagnostics: list[types.Diagnostic] | None = None
+    __slots__ = ("data", "diagnostics", "spec", "title")
+
+    def __init__(
+        self,
+        spec: ActionSpec,
+        title: str,
+        data: dict[str, Any],
+        diagnostics: list[types.Diagnostic] | None = None,
+    ) -> None:
+        self.spec, self.title, self.data, self.diagnostics = spec, title, data, diagnostics
 
     @property
     def prefetchable(self) -> bool:

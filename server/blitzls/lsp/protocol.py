@@ -20,8 +20,7 @@ What public pygls API cannot do, and so is done here by subclassing ``LanguageSe
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import cattrs
 from lsprotocol import types
@@ -30,29 +29,22 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCRequest
 from pygls.protocol.language_server import lsp_method
 
+if TYPE_CHECKING:
+    from blitzls.lsp.features.documents import DocumentSync
+
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
 class Unreadable:
     """A JSON-RPC message whose params do not match the LSP types (e.g. ``line: -1``)."""
 
-    method: str
-    msg_id: int | str | None  # None for a notification
-    params: Any  # as received
-    problem: str
+    __slots__ = ("method", "msg_id", "params", "problem")
 
-
-class DocumentHandlers(Protocol):
-    """Where text synchronisation goes (``features.documents.DocumentSync``)."""
-
-    def did_open(self, params: types.DidOpenTextDocumentParams) -> None: ...
-
-    def did_change(self, params: types.DidChangeTextDocumentParams) -> None: ...
-
-    def did_close(self, params: types.DidCloseTextDocumentParams) -> None: ...
-
-    def unreadable(self, message: Unreadable) -> None: ...
+    def __init__(self, method: str, msg_id: int | str | None, params: Any, problem: str) -> None:
+        self.method = method
+        self.msg_id = msg_id  # None for a notification
+        self.params = params  # as received
+        self.problem = problem
 
 
 class _NoDeserializeTraceback(logging.Filter):
@@ -68,7 +60,7 @@ logging.getLogger("pygls.protocol.json_rpc").addFilter(_NoDeserializeTraceback()
 class BlitzProtocol(LanguageServerProtocol):
     """Answers every request, and forwards text synchronisation to ``documents``."""
 
-    documents: DocumentHandlers | None = None
+    documents: DocumentSync | None = None
     shutting_down = False  # set by the server's shutdown handler
 
     # --- every request answered -----------------------------------------------------

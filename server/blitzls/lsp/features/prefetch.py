@@ -7,7 +7,6 @@ import collections
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from lsprotocol import types
 
@@ -25,11 +24,13 @@ PREFETCH_IDLE_SECONDS = 0.6  # the cursor must rest this long before a prefetch
 Key = tuple[str, int, int, str, int | None]
 
 
-@dataclass
 class _Prefetch:
-    target: ActionTarget
-    task: asyncio.Task[None] = field(init=False)
-    started: bool = False  # the rest period is over and the model call began
+    __slots__ = ("started", "target", "task")
+
+    def __init__(self, target: ActionTarget) -> None:
+        self.target = target
+        self.task: asyncio.Task[None]
+        self.started = False  # the rest period is over and the model call began
 
 
 class Prefetcher:
