@@ -165,6 +165,25 @@ def in_process_listing(rounds: int) -> list[float]:
     return samples
 
 
+def in_process_offers(rounds: int) -> list[float]:
+    """Everything listing does for one request (every built-in action), on the large file."""
+    sys.path.insert(0, str(ROOT / "server"))
+    from blitzls.actions import all_actions
+    from blitzls.lsp.listing import offers_at
+    from blitzls.text.document import TextDocument
+
+    doc = TextDocument("file:///bench.py", make_file(1000), 1, "python")
+    position = types.Position(line=3 + 500 * 10 + 2, character=4)
+    selection = types.Range(start=position, end=position)
+    specs = all_actions([])
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        offers_at(doc, specs, selection, [], None)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
 def summarise(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     return {
@@ -194,6 +213,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     for name, samples in (await listing_latencies(args.rounds)).items():
         rows[name] = summarise(samples)
     rows["listing function in-process, large file"] = summarise(in_process_listing(args.rounds))
+    rows["all offers in-process (lsp.listing), large file"] = summarise(
+        in_process_offers(args.rounds)
+    )
     return {
         "machine": (
             f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

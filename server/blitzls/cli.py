@@ -245,7 +245,8 @@ def serve(
     for problem in problems:
         logging.getLogger("blitzls").warning("%s", problem)
 
-    from blitzls.lsp.features import create_server
+    from blitzls.lsp.server import create_server
+    from blitzls.lsp.transport import serve_stdio, serve_tcp
 
     server = create_server(settings, overrides)
     if args.tcp:
@@ -253,7 +254,7 @@ def serve(
         if not host or not port.isdigit():
             print("blitzls: --tcp must look like 127.0.0.1:2087", file=sys.stderr)
             return 2
-        server.start_tcp(host, int(port))
+        serve_tcp(server, host, int(port))
     else:
-        server.start_io()
+        serve_stdio(server)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lsprotocol import types
@@ -11,7 +12,15 @@ from pygls.exceptions import JsonRpcException
 
 from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, expected_inventory
 from tests.e2e.test_lsp_pseudocode import actions_at, open_document
-from tests.support.lsp import apply_text_edits, capabilities, change, edits_of, lsp_session
+from tests.support.lsp import (
+    EditorBuffer,
+    apply_text_edits,
+    capabilities,
+    change,
+    edits_of,
+    lsp_session,
+)
+from tests.support.raw_lsp import RawServer
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
 
@@ -45,7 +54,12 @@ async def test_odd_requests_get_answers_and_the_server_keeps_serving(
             await asyncio.sleep(0.05)
             assert len(client.messages) == seen + 1
         # blitzls.edit with bad arguments answers False with a message
-        for arguments in ([{"uri": unknown, "range": {}, "instruction": "x"}], [{"uri": uri}]):
+        negative = {"start": {"line": -1, "character": 0}, "end": {"line": 0, "character": 0}}
+        for arguments in (
+            [{"uri": unknown, "range": {}, "instruction": "x"}],
+            [{"uri": uri}],
+            [{"uri": uri, "range": negative, "instruction": "x"}],
+        ):
             result = await client.workspace_execute_command_async(
                 types.ExecuteCommandParams(command="blitzls.edit", arguments=arguments)
             )
@@ -64,6 +78,8 @@ async def test_odd_requests_get_answers_and_the_server_keeps_serving(
 async def test_concurrent_actions_on_one_document_each_land_in_place(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
+    """Two actions run at once; the editor applies the first while the second still streams,
+    so the second is re-anchored onto the new version and lands there too."""
     uri = (tmp_path / "two.py").as_uri()
     source = (
         "def a(x):\n    # double x\n    return y\n\n\ndef b(x):\n    # triple x\n    return y\n"
@@ -71,21 +87,29 @@ async def test_concurrent_actions_on_one_document_each_land_in_place(
 
     def answer(body: dict[str, object]) -> Reply:
         prompt = str(body["messages"][-1]["content"])  # type: ignore[index]
-        code = "y = x * 2" if "def a(x):" in prompt else "y = x * 3"
-        return Reply(content=f"```python\n{code}\n```", chunk_chars=3, chunk_delay=0.02)
+        if "def a(x):" in prompt:
+            return Reply(content="```python\ny = x * 2\n```")
+        return Reply(content="```python\ny = x * 3\n```", chunk_chars=1, chunk_delay=0.1)
 
     model_server.responder = answer
-    async with lsp_session(server_env, capabilities("neovim")) as client:
+    async with lsp_session(server_env, capabilities("vscode")) as client:
         open_document(client, uri, source)
+        buffer = EditorBuffer(client, uri, source, "utf-16")
         (first,) = await actions_at(client, uri, (1, 4))
         (second,) = await actions_at(client, uri, (6, 4))
-        one, two = await asyncio.gather(
-            client.code_action_resolve_async(first), client.code_action_resolve_async(second)
+        slow = asyncio.ensure_future(client.code_action_resolve_async(second))
+        one = await client.code_action_resolve_async(first)
+        assert one.edit is not None and not slow.done()
+        assert buffer.apply(one.edit)  # computed for version 1, applied: now version 2
+        two = await slow
+        assert two.edit is not None, client.messages
+        assert edits_of(two.edit, uri)[1] == 2, "the second edit was re-anchored onto version 2"
+        assert buffer.apply(two.edit)
+        assert buffer.text == source.replace("# double x", "y = x * 2").replace(
+            "# triple x", "y = x * 3"
         )
-    assert one.edit is not None and two.edit is not None
-    edits = edits_of(one.edit, uri)[0] + edits_of(two.edit, uri)[0]
-    result = apply_text_edits(source, edits, "utf-8")
-    assert result == source.replace("# double x", "y = x * 2").replace("# triple x", "y = x * 3")
+        # the edit of the first, computed for version 1, would now be rejected by the editor
+        assert not buffer.apply(one.edit)
 
 
 async def test_requests_after_shutdown_are_refused_not_ignored(
@@ -110,3 +134,121 @@ async def test_requests_after_shutdown_are_refused_not_ignored(
                 ),
                 timeout=5,
             )
+
+
+def _listing(uri: str, start: int, end: int, diagnostic_line: int | None = None) -> dict[str, Any]:
+    diagnostics = []
+    if diagnostic_line is not None:
+        span = {"line": diagnostic_line, "character": 0}
+        diagnostics.append({"range": {"start": span, "end": span}, "message": "boom"})
+    return {
+        "textDocument": {"uri": uri},
+        "range": {"start": {"line": start, "character": 0}, "end": {"line": end, "character": 0}},
+        "context": {"diagnostics": diagnostics},
+    }
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "diagnostic_line", "named"),
+    [
+        (-1, 0, None, "but was -1. @ $.params.range.start"),
+        (0, 2147483648, None, "but was 2147483648. @ $.params.range.end"),
+        (0, 0, -3, "but was -3. @ $.params.context.diagnostics[0].range.start"),
+    ],
+)
+def test_out_of_range_positions_get_an_invalid_params_answer(
+    start: int,
+    end: int,
+    diagnostic_line: int | None,
+    named: str,
+    server_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    server = RawServer(server_env)
+    try:
+        server.initialize()
+        server.send(_did_open(uri, INVENTORY))
+        server.write(
+            server.request(5, "textDocument/codeAction", _listing(uri, start, end, diagnostic_line))
+        )
+        error = server.answer_to(5)["error"]
+        assert error["code"] == -32602  # InvalidParams
+        assert error["message"].startswith("invalid params for textDocument/codeAction: ")
+        assert named in error["message"]
+        # the same request with valid positions is served
+        server.write(server.request(6, "textDocument/codeAction", _listing(uri, 7, 7)))
+        assert server.answer_to(6)["result"]
+    finally:
+        server.close()
+
+
+def test_unreadable_messages_are_answered_and_an_unreadable_change_closes_the_document(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    server = RawServer(server_env)
+    try:
+        server.initialize()
+        server.send(_did_open(uri, INVENTORY))
+        # a request without "jsonrpc": "2.0" is an invalid request, answered as one
+        server.send({"id": 11, "method": "textDocument/codeAction", "params": _listing(uri, 7, 7)})
+        assert server.answer_to(11)["error"]["code"] == -32600
+        server.send({"jsonrpc": "1.0", "id": 12, "method": "shutdown"})
+        assert server.answer_to(12)["error"]["code"] == -32600
+        # a change the server cannot read: its copy of the document would be wrong from now
+        # on, so it stops offering actions on it (and says so) instead of editing stale text
+        server.write(server.request(13, "textDocument/codeAction", _listing(uri, 7, 7)))
+        assert server.answer_to(13)["result"]
+        bad_range = {"start": {"line": -3, "character": 0}, "end": {"line": 0, "character": 0}}
+        server.send(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": 2},
+                    "contentChanges": [{"range": bad_range, "text": "x"}],
+                },
+            }
+        )
+        shown = server.wait_for(lambda m: m.get("method") == "window/showMessage")
+        assert "could not read a change to inventory.py" in shown["params"]["message"]
+        assert "reopen" in shown["params"]["message"]
+        server.write(server.request(14, "textDocument/codeAction", _listing(uri, 7, 7)))
+        assert server.answer_to(14)["result"] is None
+    finally:
+        server.close()
+
+
+def _did_open(uri: str, text: str) -> dict[str, Any]:
+    item = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+    return {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": item}}
+
+
+def test_an_unreadable_answer_fails_the_waiting_command(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    """The editor answers ``workspace/applyEdit`` without ``applied``: the command ends
+    with a message instead of waiting for an answer that never comes."""
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
+    server = RawServer(server_env)
+    try:
+        server.initialize()  # no resolve support: actions carry the applyAction command
+        server.send(_did_open(uri, INVENTORY))
+        line = PSEUDOCODE_LINES[0]
+        server.write(server.request(1, "textDocument/codeAction", _listing(uri, line, line)))
+        offered = server.answer_to(1)["result"]
+        (action,) = [a for a in offered if a["kind"] == "refactor.rewrite.blitzls.pseudocode"]
+        command = action["command"]
+        params = {"command": command["command"], "arguments": command["arguments"]}
+        server.write(server.request(2, "workspace/executeCommand", params))
+        apply = server.wait_for(lambda m: m.get("method") == "workspace/applyEdit")
+        server.send({"jsonrpc": "2.0", "id": apply["id"], "result": {"failureReason": "?"}})
+        assert server.answer_to(2)["result"] is False
+        shown = server.wait_for(lambda m: m.get("method") == "window/showMessage")
+        assert (
+            "the editor did not apply the edit (unreadable answer: " in shown["params"]["message"]
+        )
+    finally:
+        server.close()

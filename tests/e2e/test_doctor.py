@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -15,10 +17,10 @@ from tests.support.scripted_model import Reply, ScriptedModelServer
 
 
 def doctor(
-    env: dict[str, str], *args: str, cwd: Path | None = None
+    env: dict[str, str], *args: str, cwd: Path | None = None, prefix: Sequence[str] = ()
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*CLI_COMMAND, "doctor", *args],
+        [*prefix, *CLI_COMMAND, "doctor", *args],
         env=env,
         cwd=cwd,
         capture_output=True,
@@ -116,12 +118,27 @@ def test_unwritable_cache_directory_is_diagnosed(
     assert "fix:" in line and "BLITZLS_CACHE_DIR" in line
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write to a read-only directory")
+def as_ordinary_user() -> list[str]:
+    """A command prefix under which file permissions apply, also when the tests run as root.
+
+    Root keeps its uid but loses the capabilities that bypass permission checks
+    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so a 0500 directory it owns is read-only to it.
+    """
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.fail("running as root needs setpriv (util-linux) to drop CAP_DAC_OVERRIDE")
+    drop = "-dac_override,-dac_read_search"
+    return [setpriv, f"--bounding-set={drop}", f"--inh-caps={drop}", "--"]
+
+
 def test_read_only_cache_directory_is_diagnosed(server_env: dict[str, str], tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o500)
-    done = doctor({**server_env, "BLITZLS_CACHE_DIR": str(cache)}, "--offline", cwd=tmp_path)
-    assert done.returncode == 1
+    env = {**server_env, "BLITZLS_CACHE_DIR": str(cache)}
+    done = doctor(env, "--offline", cwd=tmp_path, prefix=as_ordinary_user())
+    assert done.returncode == 1, done.stdout + done.stderr
     assert "Permission denied" in check(done.stdout, "cache")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from blitzls.lsp.features.prefetch import PREFETCH_IDLE_SECONDS
 from tests.conftest import CLI_COMMAND
 from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, expected_inventory
 from tests.e2e.test_cli_run import LINES
@@ -19,6 +20,7 @@ from tests.e2e.test_lsp_pseudocode import actions_at, open_document
 from tests.support.lsp import apply_text_edits, capabilities, edits_of, lsp_session
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
+HELD_BACK = "blitzls: prefetch held back: prefetchPerMinute (1) reached"
 SLOW = Reply(content=REPLY_SHAPES["fenced"], chunk_chars=2, chunk_delay=0.05)
 
 
@@ -57,6 +59,102 @@ async def test_progress_reports_tokens_and_ends_with_the_outcome(
     assert "output tokens" in (end.message or "") and "$" in (end.message or "")
     assert isinstance(second[-1], types.WorkDoneProgressEnd)
     assert (second[-1].message or "").startswith("from cache")
+
+
+async def test_a_finished_actions_progress_token_is_forgotten(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    """pygls keeps a cancel future per token forever unless the server removes it."""
+    uri = (tmp_path / "inventory.py").as_uri()
+    log_file = tmp_path / "server.log"
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
+    async with lsp_session(
+        server_env, capabilities("vscode"), server_args=["--log-file", str(log_file)]
+    ) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        assert (await client.code_action_resolve_async(action)).edit is not None
+        await wait_for(lambda: bool(client.progress_reports))
+        (token,) = list(client.progress_reports)
+        await wait_for(
+            lambda: isinstance(client.progress_reports[token][-1], types.WorkDoneProgressEnd)
+        )
+        # a late Cancel click on the finished action: the server no longer knows the token
+        client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+        await wait_for(lambda: f"unknown token {token}" in log_file.read_text(encoding="utf-8"))
+
+
+async def test_late_answer_to_a_cancelled_server_request_is_dropped(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    """An action that ends before the editor answers its progress ``create`` cancels that
+    request; the late answer must be dropped (pygls would raise and show "Error in server")."""
+    release = asyncio.Event()
+
+    async def slow_create(ls: LanguageClient, params: types.WorkDoneProgressCreateParams) -> None:
+        await release.wait()
+        ls.progress_reports.setdefault(params.token, [])
+
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
+    features = {types.WINDOW_WORK_DONE_PROGRESS_CREATE: slow_create}
+    async with lsp_session(server_env, capabilities("vscode"), client_features=features) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        assert (await client.code_action_resolve_async(action)).edit is not None
+        release.set()
+        await wait_for(lambda: bool(client.progress_reports))  # the late answer is sent
+        # requests are handled in order: this answer comes after the late one was read
+        assert await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        assert [m.message for m in client.messages] == []
+
+
+async def test_prefetch_waits_for_the_cursor_to_rest_and_drops_what_it_left(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "two.py").as_uri()
+    source = (
+        "def a(x):\n    # double x\n    return y\n\n\ndef b(x):\n    # triple x\n    return y\n"
+    )
+    model_server.responder = lambda body: Reply(content="```python\ny = x * 3\n```")
+    env = {**server_env, "BLITZLS_PREFETCH": "true", "BLITZLS_PREFETCH_PER_MINUTE": "10"}
+    async with lsp_session(env, capabilities("vscode")) as client:
+        open_document(client, uri, source)
+        assert await actions_at(client, uri, (1, 4))  # the cursor passes a's comment...
+        (action,) = await actions_at(client, uri, (6, 4))  # ...and rests on b's
+        started = "blitzls: prefetching pseudocode on two.py line 7"
+        await wait_for(lambda: started in prefetch_logs(client))
+        # a's prefetch was due first: had it not been dropped, it would have started first
+        assert prefetch_logs(client) == [started]
+        await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
+        assert "# triple x" in str(model_server.requests[0].body["messages"][-1]["content"])
+        resolved = await client.code_action_resolve_async(action)
+        assert resolved.edit is not None
+    assert model_server.request_count == 1, "choosing b was served by its prefetch"
+
+
+async def test_choosing_before_the_cursor_rested_computes_once_without_waiting(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    model_server.responder = lambda body: Reply(
+        content=REPLY_SHAPES["fenced"], chunk_chars=2, chunk_delay=0.05
+    )
+    env = {**server_env, "BLITZLS_PREFETCH": "true", "BLITZLS_PREFETCH_PER_MINUTE": "10"}
+    async with lsp_session(env, capabilities("vscode")) as client:
+        for name in ("warm.py", "inventory.py"):  # the first one also warms the engine up
+            uri = (tmp_path / name).as_uri()
+            open_document(client, uri, INVENTORY)
+            (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+            chosen_at = time.monotonic()
+            resolved = await client.code_action_resolve_async(action)  # streams > 1 s
+            assert resolved.edit is not None
+        assert prefetch_logs(client) == [], "the prefetches waiting for the rest were dropped"
+    assert model_server.request_count == 2
+    assert model_server.requests[1].received_at - chosen_at < PREFETCH_IDLE_SECONDS
+
+
+def prefetch_logs(client: LanguageClient) -> list[str]:
+    return [m.message for m in client.log_messages if m.message.startswith("blitzls: prefetch")]
 
 
 async def test_cancel_request_closes_the_stream_and_applies_nothing(
@@ -153,22 +251,45 @@ async def test_prefetch_makes_choosing_the_action_instant(
         assert resolved.edit is not None
         assert time.perf_counter() - started < 1.0
         assert model_server.request_count == 1, "the resolve was served by the prefetch"
-        # the per-minute budget holds further prefetches back
+        # the per-minute budget holds further prefetches back, and says so in the log
         open_document(client, (tmp_path / "other.py").as_uri(), INVENTORY)
         await actions_at(client, (tmp_path / "other.py").as_uri(), (PSEUDOCODE_LINES[0], 0))
-        await asyncio.sleep(1.0)
+        await wait_for(lambda: HELD_BACK in [m.message for m in client.log_messages])
         assert model_server.request_count == 1
+
+
+async def test_shutdown_stops_a_prefetch_that_is_streaming(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.responder = lambda body: Reply(
+        content=REPLY_SHAPES["fenced"] * 40, chunk_delay=0.05
+    )
+    env = {**server_env, "BLITZLS_PREFETCH": "true"}
+    async with lsp_session(env, capabilities("vscode")) as client:
+        open_document(client, uri, INVENTORY)
+        assert await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
+        await client.shutdown_async(None)
+        client.shut_down = True  # type: ignore[attr-defined]
+        # before exit: shutdown itself stopped the stream
+        assert await asyncio.to_thread(model_server.wait_closed_early, 1, 2.0)
 
 
 async def test_prefetch_is_off_by_default(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
     uri = (tmp_path / "inventory.py").as_uri()
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
     async with lsp_session(server_env, capabilities("vscode")) as client:
         open_document(client, uri, INVENTORY)
-        assert await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
-        await asyncio.sleep(1.0)
-    assert model_server.request_count == 0
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        await asyncio.sleep(PREFETCH_IDLE_SECONDS + 0.4)  # the cursor rests on the action
+        chosen_at = time.monotonic()
+        assert (await client.code_action_resolve_async(action)).edit is not None
+    # the one model call is the one choosing the action made: nothing was computed before
+    (request,) = model_server.requests
+    assert request.received_at > chosen_at
 
 
 def test_cli_shows_progress_on_a_terminal_only(

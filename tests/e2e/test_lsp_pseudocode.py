@@ -21,6 +21,11 @@ from tests.support.lsp import apply_text_edits, capabilities, change, edits_of, 
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
 PSEUDOCODE_KIND = "refactor.rewrite.blitzls.pseudocode"
+LAST_LINE = "def show(y):\n    # print it"  # the scope ends on the last line, no final newline
+CHANGED_SINCE_OFFERED = "blitzls: the document changed since the action was offered; try again"
+CHANGED_MEANWHILE = (
+    "blitzls: the document changed while the model was answering; the edit was not applied"
+)
 
 
 def open_document(client: LanguageClient, uri: str, text: str, version: int = 1) -> None:
@@ -211,13 +216,30 @@ async def test_edit_computed_for_an_old_version_is_not_applied(
         open_document(client, uri, INVENTORY)
         (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
         pending = asyncio.ensure_future(client.code_action_resolve_async(action))
-        await asyncio.sleep(0.3)
+        await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
         # The user rewrites the pseudocode while the model is still answering.
         change(client, uri, 2, (PSEUDOCODE_LINES[0], 6), (PSEUDOCODE_LINES[0], 9), "sum")
         resolved = await pending
         assert resolved.edit is None
-        await asyncio.sleep(0.1)
-        assert any("changed" in m.message for m in client.messages)
+        await wait_for_message(client)
+        # the guard after the model call fired (not the one before it)
+        assert [m.message for m in client.messages] == [CHANGED_MEANWHILE]
+    assert model_server.request_count == 1
+
+
+async def test_action_on_lines_changed_since_it_was_offered_is_refused_before_the_model(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "inventory.py").as_uri()
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        change(client, uri, 2, (PSEUDOCODE_LINES[0], 6), (PSEUDOCODE_LINES[0], 9), "sum")
+        resolved = await client.code_action_resolve_async(action)
+        assert resolved.edit is None
+        await wait_for_message(client)
+        assert [m.message for m in client.messages] == [CHANGED_SINCE_OFFERED]
+    assert model_server.request_count == 0
 
 
 async def test_change_elsewhere_reanchors_onto_the_new_version(
@@ -300,3 +322,47 @@ async def test_crlf_document_keeps_its_line_endings(
         edits, _ = edits_of(resolved.edit, uri)
         new_text = apply_text_edits(crlf, edits, "utf-8")
         assert new_text == expected_inventory().replace("\n", "\r\n")
+
+
+async def test_typing_on_the_last_line_meanwhile_refuses_the_edit(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "show.py").as_uri()
+    model_server.enqueue(Reply(content="```python\nprint(y)\n```", chunk_chars=2, chunk_delay=0.05))
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        open_document(client, uri, LAST_LINE)
+        (action,) = await actions_at(client, uri, (1, 6))
+        pending = asyncio.ensure_future(client.code_action_resolve_async(action))
+        await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
+        change(client, uri, 2, (1, 14), (1, 14), " twice")  # "    # print it twice"
+        resolved = await pending
+        assert resolved.edit is None
+        await wait_for_message(client)
+        assert [m.message for m in client.messages] == [CHANGED_MEANWHILE]
+
+
+async def test_a_new_line_after_the_last_line_meanwhile_reanchors(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "show.py").as_uri()
+    model_server.enqueue(Reply(content="```python\nprint(y)\n```", chunk_chars=2, chunk_delay=0.05))
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        open_document(client, uri, LAST_LINE)
+        (action,) = await actions_at(client, uri, (1, 6))
+        pending = asyncio.ensure_future(client.code_action_resolve_async(action))
+        await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
+        change(client, uri, 2, (1, 14), (1, 14), "\n    return y")
+        resolved = await pending
+        assert resolved.edit is not None, client.messages
+        edits, version = edits_of(resolved.edit, uri)
+        assert version == 2
+        text = LAST_LINE + "\n    return y"
+        assert apply_text_edits(text, edits, "utf-16") == "def show(y):\n    print(y)\n    return y"
+
+
+async def wait_for_message(client: LanguageClient, count: int = 1, timeout: float = 5.0) -> None:
+    """Wait until the server has shown ``count`` messages (they follow the answer)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while len(client.messages) < count:
+        assert asyncio.get_running_loop().time() < deadline, "no message from the server"
+        await asyncio.sleep(0.01)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Union
 
@@ -11,7 +12,7 @@ from cattrs import Converter
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-from pytest_lsp.client import register_lsp_features
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from tests.conftest import SERVER_COMMAND
 
@@ -42,9 +43,9 @@ def _converter() -> Converter:
     return converter
 
 
-def _make_client() -> LanguageClient:
+def _make_client(features: Mapping[str, Callable[..., Any]] | None = None) -> LanguageClient:
     client = LanguageClient(converter_factory=_converter)
-    register_lsp_features(client)
+    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, **(features or {})})
     registrations: list[types.Registration] = []
     client.registrations = registrations  # type: ignore[attr-defined]
 
@@ -70,10 +71,17 @@ async def lsp_session(
     initialization_options: Any = None,
     root_uri: str | None = None,
     configuration: dict[str, Any] | None = None,
+    server_args: Sequence[str] = (),
+    client_features: Mapping[str, Callable[..., Any]] | None = None,
 ) -> AsyncIterator[LanguageClient]:
-    """A pytest-lsp client connected to a fresh ``blitzls serve`` process."""
+    """A pytest-lsp client connected to a fresh ``blitzls serve ARGS…`` process.
+
+    ``client_features`` replace the client's handlers of server requests by method.
+    """
     config = ClientServerConfig(
-        server_command=SERVER_COMMAND, server_env=env, client_factory=_make_client
+        server_command=[*SERVER_COMMAND, *server_args],
+        server_env=env,
+        client_factory=functools.partial(_make_client, client_features),
     )
     client = await config.start()
     assert isinstance(client, LanguageClient)
@@ -193,3 +201,34 @@ def change(
             ],
         )
     )
+
+
+class EditorBuffer:
+    """One open document as an editor holds it: a versioned edit for another version is
+    rejected (as VS Code and Neovim do), an applied one is sent back as ``didChange``."""
+
+    def __init__(self, client: LanguageClient, uri: str, text: str, encoding: str) -> None:
+        self.client, self.uri, self.text, self.encoding = client, uri, text, encoding
+        self.version = 1
+
+    def apply(self, edit: types.WorkspaceEdit) -> bool:
+        """Apply ``edit`` like an editor; False when it was computed for another version."""
+        edits, version = edits_of(edit, self.uri)
+        if version is not None and version != self.version:
+            return False
+        self.text = apply_text_edits(self.text, edits, self.encoding)
+        self.version += 1
+        # later edits first, so each change's range still refers to the text it lands in
+        ordered = sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character))
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(
+                    uri=self.uri, version=self.version
+                ),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(range=e.range, text=e.new_text)
+                    for e in reversed(ordered)
+                ],
+            )
+        )
+        return True

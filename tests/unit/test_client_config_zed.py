@@ -11,7 +11,7 @@ import re
 import tomllib
 from typing import Any
 
-from blitzls.lsp.features import ACTION_KINDS
+from blitzls.lsp.listing import ACTION_KINDS
 from blitzls.text.comments import GUESS, line_comment_prefixes
 from tests.conftest import ROOT
 

@@ -111,3 +111,7 @@ async def model_progress(server: LanguageServer, title: str) -> AsyncIterator[Pr
             server.work_done_progress.end(
                 token, types.WorkDoneProgressEnd(message=progress.outcome)
             )
+        # pygls never forgets a token: its cancel future would stay in memory for good.
+        # An unanswered create is cancelled first, or it would register the token later.
+        creating.cancel()
+        server.work_done_progress.tokens.pop(token, None)
