@@ -21,16 +21,16 @@ from urllib.parse import urlsplit
 from blitzls import usage_log
 from blitzls.actions import ActionSpec
 from blitzls.config import EMBEDDED_BASE_URL, LOCAL_API_KEY, Settings
+from blitzls.languages.scope import enclosing_scope
+from blitzls.languages.syntax import introduces_syntax_error
 from blitzls.model.cache import ReplyCache, cache_key
 from blitzls.model.errors import ModelError
 from blitzls.patch.match import MatchError, apply_blocks
 from blitzls.patch.parse import EditBlock, parse_edits, parse_rewrite
-from blitzls.patch.syntax import introduces_syntax_error
 from blitzls.pricing import price_table
 from blitzls.prompts import PromptInput, build_messages
 from blitzls.replies.extract import FenceWatcher, ReplyError, extract_code
 from blitzls.replies.fit import fit_replacement
-from blitzls.scope import enclosing_scope
 from blitzls.secrets import DEFAULT_EXCLUDES, REDACTION, excluded, git_ignored, redact, scrub
 from blitzls.text.document import split_lines
 from blitzls.text.edits import common_ends

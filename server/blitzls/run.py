@@ -18,11 +18,11 @@ from blitzls.actions import ActionSpec, all_actions, find_action, parse_user_act
 from blitzls.config import Settings, with_project_file
 from blitzls.engine import Engine, Outcome, Snapshot
 from blitzls.instructions import instructions_in
+from blitzls.languages import comment_block_around, language_from_path, line_comment_prefixes
 from blitzls.model.errors import ModelError
 from blitzls.replies.extract import ReplyError
 from blitzls.requests import RequestError, build_request
 from blitzls.targets import parse_line_spec
-from blitzls.text.comments import comment_block_around, language_from_path, line_comment_prefixes
 from blitzls.text.document import TextDocument
 from blitzls.text.edits import minimal_edits
 

@@ -11,6 +11,7 @@ from lsprotocol import types
 from blitzls.actions import BUILTIN_ACTIONS, ActionSpec, all_actions
 from blitzls.config import Settings
 from blitzls.instructions import find_instruction
+from blitzls.languages.comments import line_comment_prefixes
 from blitzls.lsp.convert import from_position
 from blitzls.lsp.server import (
     APPLY_ACTION_COMMAND,
@@ -20,7 +21,6 @@ from blitzls.lsp.server import (
     lines_digest,
 )
 from blitzls.targets import lines_for_range
-from blitzls.text.comments import line_comment_prefixes
 from blitzls.text.document import TextDocument
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blitzls import scope
-from blitzls.scope import TOP_BLOCK_MAX, enclosing_scope, scope_for_cursor
+from blitzls.languages.scope import TOP_BLOCK_MAX, enclosing_scope
 from blitzls.text.document import split_lines
 from tests.support.recording import Recording
 
@@ -117,34 +116,24 @@ PYTHON_CASES = [
 ]
 
 
-@pytest.fixture(params=["ast", "indentation"])
-def python_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a Python test through ``ast`` and through the indentation fallback."""
-    if request.param == "indentation":
-        monkeypatch.setattr(scope, "AST_MAX_LINES", 0)
-    return str(request.param)
-
-
 @pytest.mark.parametrize(("needle", "expected"), PYTHON_CASES)
-def test_python_definitions(python_path: str, needle: str, expected: tuple[str, str]) -> None:
+def test_python_definitions(needle: str, expected: tuple[str, str]) -> None:
     assert scope_of(PYTHON, needle, "python") == span(PYTHON, *expected)
-    line = at(PYTHON, needle)
-    assert scope_for_cursor(PYTHON, line, "python") == span(PYTHON, *expected)
 
 
-def test_python_span_over_two_methods_is_the_class(python_path: str) -> None:
+def test_python_span_over_two_methods_is_the_class() -> None:
     first, last = span(PYTHON, "# init body", "# loud body")
     assert enclosing_scope(PYTHON, first, last, "python") == span(
         PYTHON, "class Greeter", "# async end"
     )
 
 
-def test_python_span_that_is_a_whole_function(python_path: str) -> None:
+def test_python_span_that_is_a_whole_function() -> None:
     first, last = span(PYTHON, "def inner", "# inner body")
     assert enclosing_scope(PYTHON, first, last, "python") == (first, last)
 
 
-def test_python_top_level_blocks(python_path: str) -> None:
+def test_python_top_level_blocks() -> None:
     # A paragraph ends at blank lines before lines at indentation 0.
     assert scope_of(PYTHON, "LIMIT = 10", "python") == span(PYTHON, "LIMIT = 10", "]")
     # A blank line inside an indented block does not end it.
@@ -154,11 +143,9 @@ def test_python_top_level_blocks(python_path: str) -> None:
     assert scope_of(PYTHON, "import functools", "python") == span(
         PYTHON, "import functools", "import functools"
     )
-    for needle in ("LIMIT = 10", '"b",', "# top level", "import functools"):
-        assert scope_for_cursor(PYTHON, at(PYTHON, needle), "python") is None
 
 
-def test_python_blank_line_between_methods_belongs_to_the_class(python_path: str) -> None:
+def test_python_blank_line_between_methods_belongs_to_the_class() -> None:
     blank = at(PYTHON, "# init body") + 1
     assert PYTHON[blank] == "\n"
     assert enclosing_scope(PYTHON, blank, blank + 1, "python") == span(
@@ -206,7 +193,7 @@ def test_python_unclosed_bracket_does_not_swallow_the_next_function() -> None:
     assert enclosing_scope(lines, 4, 5, "python") == (3, 5)
 
 
-def test_python_string_holding_code_at_column_zero(python_path: str) -> None:
+def test_python_string_holding_code_at_column_zero() -> None:
     lines = split_lines(
         'class T:\n    def test(self):\n        src = """\\\ndef gen():\n    yield 1\n"""\n'
         "        run(src)  # after\n"
@@ -214,7 +201,7 @@ def test_python_string_holding_code_at_column_zero(python_path: str) -> None:
     assert scope_of(lines, "# after", "python") == span(lines, "def test", "# after")
 
 
-def test_python_crlf_and_non_ascii(python_path: str) -> None:
+def test_python_crlf_and_non_ascii() -> None:
     lines = split_lines("def grüße():\r\n    return '😀'\r\n\r\nx = 1\r\n")
     assert enclosing_scope(lines, 1, 2, "python") == (0, 2)
     assert enclosing_scope(lines, 3, 4, "python") == (3, 4)
@@ -302,7 +289,6 @@ def test_javascript_class_and_top_level() -> None:
     assert scope_of(JAVASCRIPT, "a: 1,", "javascript") == span(
         JAVASCRIPT, "const TABLE", "// end table"
     )
-    assert scope_for_cursor(JAVASCRIPT, at(JAVASCRIPT, "a: 1,"), "javascript") is None
 
 
 def test_typescript_types_with_braces() -> None:
@@ -436,7 +422,6 @@ struct point p = { 1, 2 };
     assert scope_of(lines, "// add body", "c") == expected
     assert scope_of(lines, "return 0;", "c") == expected
     assert scope_of(lines, "and another", "c") == expected
-    assert scope_for_cursor(lines, at(lines, "struct point p"), "c") is None
 
 
 def test_java_and_csharp() -> None:
@@ -522,7 +507,6 @@ def test_lua_definitions(needle: str, expected: tuple[str, str]) -> None:
 
 def test_lua_top_level() -> None:
     assert scope_of(LUA, "return M", "lua") == span(LUA, "return M", "return M")
-    assert scope_for_cursor(LUA, at(LUA, "local M = {}"), "lua") is None
 
 
 SHELL = split_lines(
@@ -561,7 +545,6 @@ def test_shell_definitions(needle: str, expected: tuple[str, str]) -> None:
 
 def test_shell_top_level() -> None:
     assert scope_of(SHELL, 'greet "$@"', "shellscript") == span(SHELL, 'greet "$@"', 'greet "$@"')
-    assert scope_for_cursor(SHELL, at(SHELL, "set -euo"), "shellscript") is None
 
 
 # --- other languages and edge cases --------------------------------------------------
@@ -586,11 +569,9 @@ def test_top_level_block_is_capped() -> None:
 
 def test_out_of_range_and_empty_spans() -> None:
     assert enclosing_scope([], 0, 1, "python") == (0, 0)
-    assert scope_for_cursor([], 0, "python") is None
     lines = split_lines("def f():\n    return 1\n")
     assert enclosing_scope(lines, 1, 1, "python") == (0, 2)  # an empty span is its line
     assert enclosing_scope(lines, -5, 2, "python") == (0, 2)
-    assert scope_for_cursor(lines, 99, "python") is None  # the last, empty, line
     assert enclosing_scope(lines, 1, 2, "PYTHON") == (0, 2)
 
 
@@ -610,6 +591,14 @@ def _brace_file(functions: int) -> str:
     return "".join(
         f'// f{k}\nfunction f{k}(a, b) {{\n  const s = "{{";\n  let t = 0;\n'
         f"  for (const x of a) {{\n    t += x; // body {k}\n  }}\n  return t + b;\n}}\n\n"
+        for k in range(functions)
+    )
+
+
+def _go_file(functions: int) -> str:
+    return "".join(
+        f'// f{k} adds.\nfunc f{k}(a []int, b int) int {{\n\ts := "{{"\n\tt := len(s)\n'
+        f"\tfor _, x := range a {{\n\t\tt += x // body {k}\n\t}}\n\treturn t + b\n}}\n\n"
         for k in range(functions)
     )
 
@@ -635,7 +624,7 @@ def _shell_file(functions: int) -> str:
     [
         ("python", _python_file(1112), 1112, "@decorator"),
         ("javascript", _brace_file(1000), 1000, "// f"),
-        ("go", _brace_file(1000).replace("function", "func"), 1000, "// f"),
+        ("go", _go_file(1000), 1000, "// f"),
         ("lua", _lua_file(1112), 1112, "local function"),
         ("shellscript", _shell_file(1430), 1430, "() {"),
     ],
@@ -653,7 +642,8 @@ def test_ten_thousand_lines(language: str, source: str, count: int, header: str)
         assert header in lines[first] and first <= line < last
         assert last - first <= 10
         assert lines[last - 1].strip() in ("}", "end", "return total + b")
-        assert len(recording.seen) < 40, "only the lines near the span are read"
+        # the lines near the span, and a few hundred above read for multi-line strings
+        assert len(recording.seen) < 400, "only the lines near the span are read"
     print(f"\n{language}: {len(lines)} lines, slowest call {max(timings) * 1000:.3f} ms")
 
 
@@ -687,5 +677,3 @@ def test_any_text_gives_a_span_around_the_target(
     end = data.draw(st.integers(start + 1, len(lines)))
     first, last = enclosing_scope(lines, start, end, language)
     assert 0 <= first <= start and end <= last <= len(lines)
-    found = scope_for_cursor(lines, start, language)
-    assert found is None or found[0] <= start < found[1] <= len(lines)
