@@ -9,6 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from blitzls.languages import grammars
+from blitzls.languages.fallback import indent_definition
+from blitzls.languages.registry import Language, language_for
 from blitzls.languages.scope import TOP_BLOCK_MAX, enclosing_scope
 from blitzls.text.document import split_lines
 from tests.support.recording import Recording
@@ -677,3 +680,165 @@ def test_any_text_gives_a_span_around_the_target(
     end = data.draw(st.integers(start + 1, len(lines)))
     first, last = enclosing_scope(lines, start, end, language)
     assert 0 <= first <= start and end <= last <= len(lines)
+
+
+# --- more languages with a grammar ---------------------------------------------------
+
+CPP = split_lines(
+    """#include <vector>
+
+namespace app {
+
+// Adds.
+template <typename T>
+T add(T a, T b) {
+    return a + b; // add body
+}
+
+class Shape {
+public:
+    int area() const {
+        auto twice = [](int x) {
+            return x * 2; // lambda body
+        };
+        return twice(w); // area body
+    }
+private:
+    int w; // field
+};
+
+}  // namespace app
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("needle", "expected"),
+    [
+        ("// add body", (4, 9)),  # with its comment and template line
+        ("// lambda body", (13, 16)),
+        ("// area body", (12, 18)),
+        ("// field", (10, 21)),
+    ],
+)
+def test_cpp_definitions(needle: str, expected: tuple[int, int]) -> None:
+    assert scope_of(CPP, needle, "cpp") == expected
+
+
+def test_cpp_namespace_is_not_a_definition() -> None:
+    assert scope_of(CPP, "namespace app {", "cpp") == span(
+        CPP, "namespace app {", "namespace app {"
+    )
+
+
+TSX = split_lines(
+    """import React from "react";
+
+/** A row. */
+export function Row({ name }: { name: string }) {
+  const label = name.trim(); // row body
+  return <li className="row">{label}</li>;
+} // end row
+
+export const List = ({ names }: { names: string[] }) => {
+  return (
+    <ul>
+      {names.map((n) => (
+        <Row name={n} />
+      ))}
+    </ul>
+  );
+}; // end list
+"""
+)
+
+
+def test_tsx_components() -> None:
+    assert scope_of(TSX, "// row body", "typescriptreact") == span(
+        TSX, "/** A row. */", "// end row"
+    )
+    assert scope_of(TSX, "<ul>", "typescriptreact") == span(TSX, "export const List", "// end list")
+    assert scope_of(TSX, "<Row name", "typescriptreact") == span(TSX, "{names.map", "))}")
+
+
+RUBY = split_lines(
+    """module Shop
+  # A cart.
+  class Cart
+    def initialize(items)
+      @items = items # init body
+    end
+
+    def total
+      @items.sum do |item|
+        item.price # block body
+      end
+    end
+  end
+end
+
+puts Shop::Cart.new([]).total
+"""
+)
+
+
+def test_ruby_methods_classes_and_top_level() -> None:
+    assert scope_of(RUBY, "# init body", "ruby") == (3, 6)
+    assert scope_of(RUBY, "# block body", "ruby") == (7, 12)  # a block is not a definition
+    assert scope_of(RUBY, "# A cart.", "ruby") == (1, 13)
+    assert scope_of(RUBY, "puts", "ruby") == span(RUBY, "puts", "puts")
+
+
+def test_code_in_a_docstring_is_not_a_definition() -> None:
+    lines = split_lines(
+        'def outer():\n    """Run things.\n\n    Example:\n\n        def fake():\n'
+        '            return 1\n\n    """\n    return 2  # outer end\n'
+    )
+    assert scope_of(lines, "return 1", "python") == span(lines, "def outer", "# outer end")
+    assert scope_of(lines, "def fake", "python") == span(lines, "def outer", "# outer end")
+
+
+def test_code_at_column_zero_in_a_template_literal_is_not_a_definition() -> None:
+    lines = split_lines(
+        "function render() {\n  return `\n<p>\n\nfunction fake() {\n  return 1;\n}\n\n</p>`;\n"
+        "} // end render\n"
+    )
+    assert scope_of(lines, "return 1;", "javascript") == span(lines, "function render", "// end")
+
+
+def test_a_module_docstring_with_paragraphs_before_a_function() -> None:
+    lines = split_lines(
+        '"""A module.\n\nSecond paragraph at column zero.\n\nThird.\n"""\n\n\n'
+        "def first():\n    return 1  # first body\n"
+    )
+    assert scope_of(lines, "# first body", "python") == span(lines, "def first", "# first body")
+
+
+# --- languages without a grammar: the indentation fallback ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "source", "needle", "expected"),
+    [
+        ("fish", "function greet\n    echo hi # body\nend\n\ngreet\n", "# body", (0, 3)),
+        ("kotlin", "class A {\n    fun b(): Int {\n        return 1 // body\n    }\n}\n", "// body",
+         (1, 4)),
+        ("dart", "class A {\n  int b() {\n    return 1; // body\n  }\n}\n", "// body", (1, 4)),
+        ("dart", "class A\n{\n    void b()\n    {\n        c(); // body\n    }\n}\n",
+         "// body", (2, 6)),  # Allman braces
+    ],
+)  # fmt: skip
+def test_fallback_by_indentation(
+    language: str, source: str, needle: str, expected: tuple[int, int]
+) -> None:
+    lines = split_lines(source)
+    assert language_for(language).grammar is None
+    assert scope_of(lines, needle, language) == expected
+
+
+def test_a_missing_grammar_falls_back_to_indentation() -> None:
+    missing = Language("python", grammar="no_such_grammar_module", query="python",
+                       definition=r"def\b")  # fmt: skip
+    assert not grammars.has_grammar(missing)
+    lines = split_lines("def f():\n    return 1  # body\n\nx = 2\n")
+    assert indent_definition(lines, 1, 2, missing) == (0, 2)

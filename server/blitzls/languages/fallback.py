@@ -58,8 +58,8 @@ def _headers(lines: Sequence[str], start: int, end: int, language: Language) -> 
         if not s or is_comment_line(s, prefixes):
             continue
         width = indent(text)
-        if width >= cur or s.startswith(_OPENERS):
-            continue
+        if width >= cur or s.startswith(_OPENERS) or s == "{":
+            continue  # a closing line, or an opening brace below its header
         cur = width
         if language.definition_pattern.match(s):
             yield i
