@@ -4,8 +4,8 @@ Parsing a whole 10,000-line file takes 50-300 ms, so callers parse a *window*: t
 between two boundaries (a statement after a blank line) around the lines they care about,
 first at their own indentation (parsed with that indentation taken off, so the methods of a
 class parse on their own), then at the indentation of each enclosing block (``levels``),
-down to top-level statements. A window that does not parse cleanly may have been cut in the
-middle of a string; at the top level callers then parse the whole file.
+down to top-level statements. No window starts inside a multi-line string (``windows``); a
+top-level window that does not parse is widened (``widening``), up to the whole file.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from blitzls.text.document import line_content
 
 if TYPE_CHECKING:
     import tree_sitter
-
-Span = tuple[int, int]
 
 # How far above a window to start reading strings and comments, to tell whether the window
 # starts inside one.
@@ -170,9 +168,24 @@ def windows(
         if not level:
             break
         inner = window(lines, start, end, level, language)
-        if starts_in_code(lines, first, inner[0], language):
+        if starts_in_code(lines, _code_above(lines, first, inner[0], level), inner[0], language):
             yield level, *inner
     yield 0, first, last
+
+
+def _code_above(lines: Sequence[str], top: int, line: int, level: int) -> int:
+    """A line to read strings and comments from, down to ``line``: at most ``_LOOKBACK``
+    lines up, a statement after a blank line indented at most ``level`` (or ``top``, the
+    start of the top-level window, known to start in code)."""
+    k = max(top, line - _LOOKBACK)
+    while k > top and not (
+        lines[k].strip()
+        and not lines[k - 1].strip()
+        and indent(line_content(lines[k])) <= level
+        and not continues_statement(lines[k].lstrip())
+    ):
+        k -= 1
+    return k
 
 
 def widening(lines: Sequence[str], first: int, last: int) -> Iterator[tuple[int, int]]:
