@@ -264,6 +264,17 @@ def test_python_method_edits_are_checked_in_their_class() -> None:
     assert introduces_syntax_error(nested, dedented, "python")
 
 
+def test_python_return_added_to_a_piece_of_a_method_is_valid() -> None:
+    source = (
+        "class A:\n    def f(self, x):\n        y = x + 1\n\n        z = y * 2\n"
+        "        print(z)\n\n        return z\n"
+    )
+    early = source.replace("        print(z)\n", "        return z\n")  # out of context: invalid
+    assert introduces_syntax_error(source, early, "python") is None
+    broken = source.replace("        print(z)\n", "        print(z\n")
+    assert introduces_syntax_error(source, broken, "python") == "line 6: '(' was never closed"
+
+
 def test_an_edit_inside_a_docstring_that_closes_it_is_refused() -> None:
     source = (
         'def f():\n    """Example.\n\ndef g():\n    pass\n\nMore text.\n    """\n    return 1\n'

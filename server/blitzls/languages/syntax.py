@@ -2,9 +2,9 @@
 
 Python is checked with CPython's own compiler (exact, with its messages); every other
 language with a grammar with tree-sitter (``ERROR`` and ``MISSING`` nodes). Other languages
-cannot be checked. An edit that keeps the lines around it valid (``grammars.windows``: the
-same lines before and after the edit) passes after parsing only those; the whole texts are
-parsed only to confirm a refusal, or when the lines around the edit had an error already.
+cannot be checked. Only the lines around the edit are parsed (``grammars.windows``: the same
+lines before and after it, innermost block first); the whole texts are parsed only when
+those lines had an error already.
 
 An error the original already had does not block an edit: an error counts as introduced when
 the changed lines hold one and held none before, or when one appears elsewhere that was not
@@ -78,13 +78,16 @@ def introduces_syntax_error(old: str, new: str, language_id: str) -> str | None:
         error = _window_error(b, first, last + shift, level, language)
         if error is None:
             return None
-        if not level:
+        if not level or not python:
             return error
-        # A piece of a block may break only out of context: decide on the enclosing block.
-    # The top-level window had an error before the edit: compare the whole texts.
-    if python:
-        error = _python_error(b, 0, len(b))
-        return error if error is not None and _python_error(a, 0, len(a)) is None else None
+        # Out of context, CPython refuses "return" in a piece of a function: the error counts
+        # when tree-sitter (which does not mind) sees it too, else the enclosing block decides.
+        if grammars.parse(b, first, last + shift, language, level).has_error:
+            return error
+    # The top-level window had an error before the edit: compare the whole texts. (CPython
+    # reports one error at a time, so for Python too the comparison uses tree-sitter.)
+    if python and _python_error(a, 0, len(a)) is None:
+        return _python_error(b, 0, len(b))
     before = grammars.parse(a, 0, len(a), language)
     after = grammars.parse(b, 0, len(b), language)
     if not after.has_error:
