@@ -91,9 +91,11 @@ def dedent(text: str, level: int) -> str:
     """``text`` without up to ``level`` columns of leading whitespace."""
     if not level:
         return text
-    head = len(text) - len(text.lstrip(" \t"))
-    cut = 0
-    while cut < head and indent(text[: cut + 1]) <= level:
+    cut = width = 0
+    for char in text:
+        width = (width // 4 + 1) * 4 if char == "\t" else width + 1
+        if char not in " \t" or width > level:
+            break
         cut += 1
     return text[cut:]
 
@@ -153,32 +155,30 @@ def windows(
     lines: Sequence[str], start: int, end: int, language: Language
 ) -> Iterator[tuple[int, int, int]]:
     """(level, first, last) of the windows around [start, end), innermost first, ending with
-    the top-level one. No window starts inside a multi-line string or comment (code in a
-    docstring looks like code): such a window is left out, or the top-level one grown up."""
+    the top-level one; computed as they are asked for. No window starts inside a multi-line
+    string or comment (code in a docstring looks like code): such a window is left out, or
+    the top-level one grown up to where the string starts."""
+    for level in levels(lines, start, end, language):
+        if not level:
+            break
+        first, last = window(lines, start, end, level, language)
+        if starts_in_code(lines, _code_above(lines, first, level), first, language):
+            yield level, first, last
     first, last = window(lines, start, end)
-    # Reading from the top of a long file costs milliseconds: start from a boundary far up.
-    base = max(first - _LOOKBACK, 0)
-    while not is_boundary(lines, base):
-        base -= 1
+    base = _code_above(lines, first, 0)
     while first > base and not starts_in_code(lines, base, first, language):
         first -= 1
         while not is_boundary(lines, first):
             first -= 1
-    for level in levels(lines, start, end, language):
-        if not level:
-            break
-        inner = window(lines, start, end, level, language)
-        if starts_in_code(lines, _code_above(lines, first, inner[0], level), inner[0], language):
-            yield level, *inner
     yield 0, first, last
 
 
-def _code_above(lines: Sequence[str], top: int, line: int, level: int) -> int:
-    """A line to read strings and comments from, down to ``line``: at most ``_LOOKBACK``
-    lines up, a statement after a blank line indented at most ``level`` (or ``top``, the
-    start of the top-level window, known to start in code)."""
-    k = max(top, line - _LOOKBACK)
-    while k > top and not (
+def _code_above(lines: Sequence[str], line: int, level: int) -> int:
+    """A line above ``line`` to read strings and comments from: about ``_LOOKBACK`` lines up,
+    a statement after a blank line indented at most ``level`` (likely code, not text)."""
+    k = max(line - _LOOKBACK, 0)
+    stop = max(k - _LOOKBACK, 0)
+    while k > stop and not (
         lines[k].strip()
         and not lines[k - 1].strip()
         and indent(line_content(lines[k])) <= level
