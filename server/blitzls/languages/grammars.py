@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 # How far above a window to start reading strings and comments, to tell whether the window
 # starts inside one.
 _LOOKBACK = 300
+# How far above a window inside a block to look for the top-level statement around it.
+_ANCHOR_LIMIT = 3000
 
 
 @dataclass(frozen=True)
@@ -158,11 +160,14 @@ def windows(
     the top-level one; computed as they are asked for. No window starts inside a multi-line
     string or comment (code in a docstring looks like code): such a window is left out, or
     the top-level one grown up to where the string starts."""
+    anchor: int | None = None  # a line known to start in code, above the inner windows
     for level in levels(lines, start, end, language):
         if not level:
             break
         first, last = window(lines, start, end, level, language)
-        if starts_in_code(lines, _code_above(lines, first, level), first, language):
+        if anchor is None or anchor > first:
+            anchor = _top_level_above(lines, first)
+        if starts_in_code(lines, anchor, first, language):
             yield level, first, last
     first, last = window(lines, start, end)
     base = _code_above(lines, first, 0)
@@ -171,6 +176,15 @@ def windows(
         while not is_boundary(lines, first):
             first -= 1
     yield 0, first, last
+
+
+def _top_level_above(lines: Sequence[str], line: int) -> int:
+    """The nearest top-level statement after a blank line at or above ``line``, looked for
+    at most ``_ANCHOR_LIMIT`` lines up; further up, a likely one (``_code_above``)."""
+    for k in range(line, max(line - _ANCHOR_LIMIT, 0) - 1, -1):
+        if is_boundary(lines, k):
+            return k
+    return _code_above(lines, line, 0)
 
 
 def _code_above(lines: Sequence[str], line: int, level: int) -> int:
