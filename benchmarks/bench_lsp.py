@@ -149,8 +149,8 @@ def _params(uri: str, line: int) -> types.CodeActionParams:
 def in_process_listing(rounds: int) -> list[float]:
     """The listing function alone, without JSON-RPC, on the 10,000-line file."""
     sys.path.insert(0, str(ROOT / "server"))
+    from blitzls.languages.comments import line_comment_prefixes
     from blitzls.targets import lines_for_range
-    from blitzls.text.comments import line_comment_prefixes
     from blitzls.text.document import TextDocument
 
     doc = TextDocument("file:///bench.py", make_file(1000), 1, "python")

@@ -21,8 +21,8 @@ from typing import Any
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
+from blitzls.languages.registry import language_from_path
 from blitzls.targets import parse_line_spec
-from blitzls.text.comments import language_from_path
 from blitzls.text.document import TextDocument
 from blitzls.text.edits import TextEditSpec, apply_edits
 from blitzls.text.positions import Pos

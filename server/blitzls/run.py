@@ -17,13 +17,13 @@ from blitzls.core.errors import NoChangeError
 from blitzls.engine import Engine, Outcome, Snapshot
 from blitzls.files import EXIT_NOT_WRITABLE, FileRefused, read_source, write_refusal, write_through
 from blitzls.instructions import instructions_in
+from blitzls.languages import comment_block_around, language_from_path, line_comment_prefixes
 from blitzls.model.errors import ModelError
 from blitzls.replies.extract import ReplyError
 from blitzls.requests import RequestError, build_request
 from blitzls.settings.project import with_project_file
 from blitzls.settings.schema import Settings
 from blitzls.targets import parse_line_spec
-from blitzls.text.comments import comment_block_around, language_from_path, line_comment_prefixes
 from blitzls.text.document import TextDocument
 from blitzls.text.edits import minimal_edits
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from blitzls.text.comments import comment_block_around
+from blitzls.languages.comments import comment_block_around
 
 
 def lines_for_range(

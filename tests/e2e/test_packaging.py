@@ -63,7 +63,18 @@ def test_wheel_holds_the_package_and_nothing_else(wheel: Path) -> None:
     runtime = sorted(
         line.split()[1].split(">")[0].split("<")[0] for line in requires if "extra ==" not in line
     )
-    assert runtime == ["diskcache", "lsprotocol", "openai", "pygls"]
+    grammars = [name for name in runtime if name.startswith("tree-sitter-")]
+    assert [name for name in runtime if name not in grammars] == [
+        "diskcache",
+        "lsprotocol",
+        "openai",
+        "pygls",
+        "tree-sitter",
+    ]
+    assert "tree-sitter-python" in grammars and "tree-sitter-typescript" in grammars
+    # every language with a grammar has its definitions query in the wheel
+    assert "blitzls/languages/queries/python.scm" in names
+    assert "blitzls/languages/queries/typescript.scm" in names
     entry = zipfile.ZipFile(wheel).read(f"blitzls-{__version__}.dist-info/entry_points.txt")
     assert b"blitzls = blitzls.cli:main" in entry
 

@@ -11,8 +11,9 @@ import re
 import tomllib
 from typing import Any
 
+from blitzls.languages.comments import line_comment_prefixes
+from blitzls.languages.registry import GUESS
 from blitzls.lsp.listing import ACTION_KINDS
-from blitzls.text.comments import GUESS, line_comment_prefixes
 from tests.conftest import ROOT
 
 ZED = ROOT / "client-config" / "zed"

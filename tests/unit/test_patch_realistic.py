@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from blitzls.languages.syntax import syntax_error
 from blitzls.patch.match import apply_blocks
 from blitzls.patch.parse import parse_edits
-from blitzls.patch.syntax import syntax_error
 
 BUGGY = [
     "            for index in range(1, len(group)):",

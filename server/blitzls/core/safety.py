@@ -6,7 +6,7 @@ import re
 
 from blitzls.core.errors import SyntaxCheckError, TooLargeError, UnsafeTextError
 from blitzls.core.task import EditTask
-from blitzls.patch.syntax import introduces_syntax_error
+from blitzls.languages.syntax import introduces_syntax_error
 from blitzls.secrets import REDACTION
 
 # A reply may add at most this many lines, plus this many per line the model was shown.

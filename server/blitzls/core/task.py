@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from blitzls.core.request import ActionRequest
-from blitzls.scope import enclosing_definition, enclosing_scope
+from blitzls.languages.scope import enclosing_definition, enclosing_scope
 
 ReplyFormat = Literal["rewrite", "search-replace"]
 ShownKind = Literal["definition", "lines"]

@@ -6,7 +6,6 @@ lines around the requested range and must stay well under a millisecond on a lar
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,9 +13,10 @@ from lsprotocol import types
 
 from blitzls.actions import BUILTIN_ACTIONS, ActionSpec
 from blitzls.instructions import find_instruction
+from blitzls.languages.comments import line_comment_prefixes
+from blitzls.languages.scope import may_be_in_definition
 from blitzls.lsp.action_data import ActionFailed, action_data
 from blitzls.targets import lines_for_range
-from blitzls.text.comments import line_comment_prefixes
 from blitzls.text.document import TextDocument
 
 # Advertised kinds: ours, plus the parents user-defined actions are likely to use.
@@ -72,23 +72,6 @@ def is_point(selection: types.Range) -> bool:
     """A cursor rather than a selection (editors send a one-character range for a cursor)."""
     start, end = selection.start, selection.end
     return start.line == end.line and end.character - start.character <= 1
-
-
-def may_be_in_definition(line_text: str, language_id: str) -> bool:
-    """Whether a cursor on this line may be inside (or on the header of) a definition.
-
-    A cheap guess for offering scope actions at a cursor: an indented line, or a line that
-    looks like a definition header in one of the languages blitzls knows. This is the one
-    place that knows header syntax, so a per-language registry can replace it.
-    """
-    del language_id  # one pattern for every language, for now
-    return line_text[:1] in (" ", "\t") or _DEFINITION.match(line_text) is not None
-
-
-_DEFINITION = re.compile(
-    r"\s*(?:@|(?:export\s+|pub(?:\(\w+\))?\s+|async\s+|static\s+|public\s+|private\s+)*"
-    r"(?:def|class|fn|func|function|impl|struct|interface|local\s+function)\b)"
-)
 
 
 def _offers_for(

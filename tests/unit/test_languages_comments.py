@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from blitzls.text.comments import (
+from blitzls.languages import (
     comment_block_around,
     is_comment_line,
     language_from_path,

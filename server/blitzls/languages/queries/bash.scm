@@ -1,0 +1,3 @@
+; Definitions a scoped action may rewrite (the smallest one around the cursor is chosen).
+; @definition: always; @closure: only when it spans several lines.
+(function_definition) @definition

@@ -1,0 +1,10 @@
+; Definitions a scoped action may rewrite (the smallest one around the cursor is chosen).
+; @definition: always; @closure: only when it spans several lines.
+; Namespaces are left out: they may hold a whole file.
+(function_definition) @definition
+(template_declaration) @definition
+(class_specifier body: (_)) @definition
+(struct_specifier body: (_)) @definition
+(union_specifier body: (_)) @definition
+(enum_specifier body: (_)) @definition
+(lambda_expression) @closure

@@ -1,0 +1,16 @@
+; Definitions a scoped action may rewrite (the smallest one around the cursor is chosen).
+; @definition: always; @closure: only when it spans several lines.
+; Namespaces are left out: they may hold a whole file.
+(class_declaration) @definition
+(struct_declaration) @definition
+(interface_declaration) @definition
+(record_declaration) @definition
+(enum_declaration) @definition
+(method_declaration) @definition
+(constructor_declaration) @definition
+(destructor_declaration) @definition
+(operator_declaration) @definition
+(property_declaration) @definition
+(local_function_statement) @definition
+(lambda_expression) @closure
+(anonymous_method_expression) @closure

@@ -1,0 +1,4 @@
+; Definitions a scoped action may rewrite (the smallest one around the cursor is chosen).
+; @definition: always; @closure: only when it spans several lines.
+(function_declaration) @definition
+(function_definition) @closure
