@@ -281,3 +281,30 @@ def test_a_normal_exit_stops_the_child(tmp_path: Path) -> None:
     )
     child = int(done.stdout)
     assert wait_gone(child, 1)
+
+
+def test_a_broken_connection_is_explained_as_a_crash_only_after_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from blitzls.model.errors import ModelError
+
+    monkeypatch.setattr(endpoint_module, "EmbeddedEndpoint", _StandInEndpoint)
+    broken = ModelError("connection", "the connection to 127.0.0.1:1 broke mid-answer")
+    try:
+        endpoint_module.embedded_base_url(plan(tmp_path, reply="x = 1\n" * 200, tps=20))
+        endpoint = endpoint_module.current_endpoint()
+        assert endpoint is not None and ask(endpoint).startswith("x = 1")
+        assert endpoint_module.explain_failure(broken, wait=0.1) is broken  # no crash yet
+        timeout = ModelError("timeout", "127.0.0.1:1 timed out")
+        pid = endpoint.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        explained = endpoint_module.explain_failure(broken, wait=5)
+        assert explained.kind == "connection"
+        assert str(explained) == (
+            "the embedded model crashed (killed by SIGKILL) while answering; the next action "
+            "starts it again"
+        )
+        assert endpoint_module.explain_failure(timeout) is timeout
+    finally:
+        endpoint_module.stop_embedded()

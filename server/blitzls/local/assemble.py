@@ -10,16 +10,12 @@ modification time, so later runs check it with one ``stat`` instead of hashing 1
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib.metadata
 import json
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from blitzls.local.registry import MODELS, ModelSpec
 
@@ -81,6 +77,8 @@ def install_hint(spec: ModelSpec) -> str:
 
 def locate_parts(spec: ModelSpec) -> list[Path]:
     """The installed part files, in order; AssemblyError naming the first one missing."""
+    import importlib.metadata
+
     found: list[Path] = []
     for part in spec.parts:
         try:
@@ -127,6 +125,9 @@ def ensure_model(spec: ModelSpec, progress: Progress | None = None) -> Path:
     if _file_size(path) == spec.size and _sha256(path, spec.size, progress) == spec.sha256:
         _write_stamp(spec, path)  # assembled earlier, but the stamp was lost
         return path
+    import shutil
+    import tempfile
+
     parts = locate_parts(spec)
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(path)
@@ -161,11 +162,13 @@ def ensure_model(spec: ModelSpec, progress: Progress | None = None) -> Path:
 
 
 def _concatenate(
-    parts: list[Path], out: object, total: int, progress: Progress | None
+    parts: list[Path], out: BinaryIO, total: int, progress: Progress | None
 ) -> tuple[str, int]:
+    import hashlib
+
     digest = hashlib.sha256()
     written = 0
-    write = getattr(out, "write")  # noqa: B009 - a binary file object
+    write = out.write
     for part in parts:
         with part.open("rb") as source:
             while block := source.read(BLOCK):
@@ -178,6 +181,8 @@ def _concatenate(
 
 
 def _sha256(path: Path, total: int, progress: Progress | None) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     done = 0
     with path.open("rb") as source:
@@ -190,6 +195,8 @@ def _sha256(path: Path, total: int, progress: Progress | None) -> str:
 
 
 def _write_stamp(spec: ModelSpec, path: Path) -> None:
+    import tempfile
+
     stamp = {"sha256": spec.sha256, "size": spec.size, "mtime_ns": path.stat().st_mtime_ns}
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
