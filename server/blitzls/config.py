@@ -267,8 +267,10 @@ class Settings:
         """
         if embedded is None:
             embedded = self.uses_embedded_model()
-        if embedded and self.origin("model") == DEFAULT_ORIGIN:
-            return EMBEDDED_MODEL
+        if embedded and self.origin("model") in (DEFAULT_ORIGIN, "provider local"):
+            from blitzls.local import model_name
+
+            return model_name(self.local_model)
         return self.model
 
     def resolved_api_key(self) -> str:

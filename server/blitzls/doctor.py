@@ -67,6 +67,9 @@ def configuration_rows(settings: Settings, *, embedded: bool = False) -> list[tu
         if embedded and f.name == "model" and settings.origin(f.name) == "default":
             rows.append(("model", settings.effective_model(), auto))
             continue
+        if embedded and f.name == "model" and settings.origin(f.name) == "provider local":
+            rows.append(("model", settings.effective_model(True), "provider local, localModel"))
+            continue
         if f.name == "api_key":
             shown = mask(value) or "(not set)"
         elif f.name == "provider" and not value:
@@ -134,17 +137,29 @@ def check_embedded(settings: Settings, *, prepare: bool = False) -> list[Check]:
     endpoint check is about to use it), with progress on a terminal; else it is reported as
     "assembled on first use".
     """
-    from blitzls.local import INSTALL_COMMAND, find_model, registry_spec, unavailable_reason
+    from blitzls.local import (
+        INSTALL_COMMAND,
+        find_model,
+        missing_modules,
+        registry_spec,
+        unavailable_reason,
+    )
 
     setting = settings.local_model
     reason = unavailable_reason(setting)
     if reason is not None:
-        fix = (
-            "point BLITZLS_LOCAL_MODEL / 'localModel' at an existing GGUF file or a known "
-            "model name, or unset it"
-            if setting and registry_spec(setting) is None
-            else f"{INSTALL_COMMAND}, or choose a provider (BLITZLS_PROVIDER=xai, ollama, ...)"
-        )
+        spec = registry_spec(setting)
+        if missing_modules() or not setting:
+            fix = f"{INSTALL_COMMAND}, or choose a provider (BLITZLS_PROVIDER=xai, ollama, ...)"
+        elif spec is None:
+            fix = (
+                "point BLITZLS_LOCAL_MODEL / 'localModel' at an existing GGUF file or a known "
+                "model name, or unset it"
+            )
+        else:
+            from blitzls.local.assemble import install_hint
+
+            fix = f"{install_hint(spec)}, or unset BLITZLS_LOCAL_MODEL / 'localModel'"
         return [Check("embedded model", "fail", reason, fix)]
     runtime = Check("embedded runtime", "ok", f"llama-cpp-python {_version('llama_cpp_python')}")
     spec = registry_spec(setting)

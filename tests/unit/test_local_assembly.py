@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from blitzls.config import Settings
 from blitzls.local import registry_spec, unavailable_reason
 from blitzls.local.assemble import (
     AssemblyError,
@@ -249,3 +250,17 @@ def test_terminal_progress_redraws_one_line(tmp_path: Path) -> None:
         show(done * 10_000_000, 1_000_000_000)
     text = out.getvalue()
     assert text.count("\r") == 5 and text.endswith("100% (1,000 of 1,000 MB)\n")
+
+
+def test_requests_name_the_model_that_local_model_chooses() -> None:
+    from blitzls.config import merge
+
+    for setting, name in (
+        ("", DEFAULT_MODEL),
+        ("qwen2.5-coder-0.5b-instruct", "qwen2.5-coder-0.5b-instruct"),
+        ("/models/my-coder.Q5_K_M.gguf", "my-coder.Q5_K_M"),
+    ):
+        settings, problems = merge(Settings(), {"provider": "local", "local_model": setting})
+        assert problems == [] and settings.effective_model() == name
+    explicit, _ = merge(Settings(), {"provider": "local", "model": "mine"})
+    assert explicit.effective_model() == "mine"

@@ -60,6 +60,14 @@ def find_model(setting: str = "") -> Path | None:
     return path if path.is_file() else None
 
 
+def model_name(setting: str = "") -> str:
+    """The model id requests to the embedded model carry, for a ``localModel`` setting."""
+    spec = registry_spec(setting)
+    if spec is not None:
+        return spec.name
+    return Path(setting.strip()).stem or DEFAULT_MODEL
+
+
 def model_name_for(path: Path) -> str:
     """The model id for a GGUF file: the registry name, or the file name without .gguf."""
     from blitzls.local.assemble import spec_for_path
