@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -30,7 +31,7 @@ from blitzls.local import DEFAULT_MODEL_NAME, unavailable_reason
 from blitzls.local.assemble import stamp_path
 from blitzls.local.registry import default_spec
 from tests.conftest import CLI_COMMAND, ROOT, clean_environment
-from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, run_total_price
+from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES
 from tests.support.cli import run_blitzls as run_cli
 from tests.support.lsp import apply_text_edits, capabilities, edits_of, lsp_session
 
@@ -105,12 +106,24 @@ def wait_for(condition: Any, timeout: float, what: str) -> Any:
 
 
 def serving_a_request(pid: int) -> bool:
-    """True once the model process holds a connection besides its listening socket."""
+    """True once the model process holds an established TCP connection (a request)."""
     try:
-        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        inodes = {
+            link[len("socket:[") : -1]
+            for link in (
+                os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")
+            )
+            if link.startswith("socket:[")
+        }
     except OSError:
         return False
-    return sum(link.startswith("socket:") for link in links) >= 2
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table, encoding="ascii") as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if fields[3] == "01" and fields[9] in inodes:  # 01: ESTABLISHED
+                    return True
+    return False
 
 
 def assert_well_formed_edit(before: str, after: str, first: int, last: int) -> None:
@@ -236,8 +249,9 @@ async def test_serve_uses_the_model_survives_its_crash_and_stops_it_at_exit(
         assert first.edit is not None, client.messages
         edits, _ = edits_of(first.edit, (tmp_path / "a.py").as_uri())
         edited = apply_text_edits(INVENTORY, edits, "utf-16")
-        ast.parse(edited)
-        assert run_total_price(edited) == 9.0
+        # The model's code is its own business here (the CLI test checks a behaviour); the
+        # edit must land on the pseudocode, past the emoji and CJK text, and parse.
+        assert_well_formed_edit(INVENTORY, edited, PSEUDOCODE_LINES[0] + 1, PSEUDOCODE_LINES[1])
         (child,) = model_children(server)
 
         # A crash mid-action: that action fails with a message, the server lives on.
@@ -264,14 +278,16 @@ async def test_serve_uses_the_model_survives_its_crash_and_stops_it_at_exit(
 async def test_killing_the_server_leaves_no_model_process(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    async with lsp_session(env, capabilities("neovim")) as client:
-        server = client._server.pid
-        resolved = await resolve_pseudocode(client, (tmp_path / "a.py").as_uri(), INVENTORY)
-        assert resolved.edit is not None, client.messages
-        (child,) = model_children(server)
-        os.kill(server, signal.SIGKILL)
-        assert await asyncio.to_thread(wait_for, lambda: not alive(child), 10, "no orphan")
-        client.shut_down = True  # nothing left to shut down
+    gone = False
+    with contextlib.suppress(RuntimeError):  # closing a client whose server was killed
+        async with lsp_session(env, capabilities("neovim")) as client:
+            server = client._server.pid
+            resolved = await resolve_pseudocode(client, (tmp_path / "a.py").as_uri(), INVENTORY)
+            assert resolved.edit is not None, client.messages
+            (child,) = model_children(server)
+            os.kill(server, signal.SIGKILL)
+            gone = await asyncio.to_thread(wait_for, lambda: not alive(child), 10, "no orphan")
+    assert gone
 
 
 # -- blitzls local-server ---------------------------------------------------------------------
