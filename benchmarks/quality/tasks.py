@@ -14,12 +14,25 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 TASKS_DIR = HERE / "tasks"
 ACTIONS = ("pseudocode", "instruction", "edit", "fix", "docstring", "annotations", "simplify")
-LANGUAGES = {".py": "python", ".js": "javascript", ".mjs": "javascript", ".ts": "typescript",
-             ".rs": "rust"}
-FENCE_NAMES = {"python": "python", "javascript": "javascript", "typescript": "typescript",
-               "rust": "rust"}
-DISPLAY = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScript",
-           "rust": "Rust"}
+LANGUAGES = {
+    ".py": "python",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".ts": "typescript",
+    ".rs": "rust",
+}
+FENCE_NAMES = {
+    "python": "python",
+    "javascript": "javascript",
+    "typescript": "typescript",
+    "rust": "rust",
+}
+DISPLAY = {
+    "python": "Python",
+    "javascript": "JavaScript",
+    "typescript": "TypeScript",
+    "rust": "Rust",
+}
 TEST_TIMEOUT = 120
 
 
@@ -124,7 +137,21 @@ def run_tests(task: Task, text: str) -> TestResult:
 def _commands(task: Task, work: Path) -> list[list[str]]:
     language = task.language
     if language == "python":
-        return [[sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", task.test]]
+        return [
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:asyncio",
+                "-p",
+                "no:hypothesispytest",
+                task.test,
+            ]
+        ]
     if language == "javascript":
         return [["node", "--test", task.test]]
     if language == "typescript":
@@ -133,9 +160,22 @@ def _commands(task: Task, work: Path) -> list[list[str]]:
             raise RuntimeError(f"TypeScript is not installed: run `npm ci` in {HERE}")
         sources = sorted(p.name for p in work.glob("*.ts"))
         compile_ = [
-            str(tsc), "--strict", "--target", "ES2022", "--module", "NodeNext",
-            "--moduleResolution", "NodeNext", "--types", "node", "--typeRoots",
-            str(HERE / "node_modules" / "@types"), "--skipLibCheck", "--outDir", "out", *sources,
+            str(tsc),
+            "--strict",
+            "--target",
+            "ES2022",
+            "--module",
+            "NodeNext",
+            "--moduleResolution",
+            "NodeNext",
+            "--types",
+            "node",
+            "--typeRoots",
+            str(HERE / "node_modules" / "@types"),
+            "--skipLibCheck",
+            "--outDir",
+            "out",
+            *sources,
         ]
         (work / "package.json").write_text('{"type": "module"}\n', encoding="utf-8")
         test_js = "out/" + task.test.removesuffix(".ts") + ".js"

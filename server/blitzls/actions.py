@@ -7,8 +7,9 @@ format. The engine adds the reply-format rules, so a template only describes the
 
 from __future__ import annotations
 
+import re
 import string
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -18,12 +19,31 @@ OutputFormat = Literal["range", "edits", "auto"]
 PLACEHOLDERS = (
     "language",
     "file",
+    "unit",
+    "doc",
+    "target",
     "first_line",
     "last_line",
     "selection",
     "instruction",
     "diagnostics",
 )
+TITLE_PLACEHOLDERS = ("instruction", "message")
+MAX_FORMAT_WIDTH = 200  # a format spec's width or precision; more is a mistake (or an attack)
+# Values of the types templates are filled with, to try each template once at load time.
+_SAMPLE_VALUES: dict[str, str | int] = {
+    "language": "Python",
+    "file": "a.py",
+    "unit": "function",
+    "doc": "docstring",
+    "target": " (from `# a` to `# b`)",
+    "first_line": 1,
+    "last_line": 2,
+    "selection": "x = 1",
+    "instruction": "do it",
+    "diagnostics": "- line 1: bad",
+    "message": "bad",
+}
 
 
 @dataclass(frozen=True)
@@ -69,9 +89,8 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
             trigger="comment_block",
             output="range",
             task=(
-                "Lines {first_line}-{last_line} of {file} are pseudocode (comments or plain "
-                "prose). Write the {language} code that implements them, in their place. Do "
-                "not keep the pseudocode."
+                "Complete this {language} {unit} from {file}: replace the pseudocode "
+                "comments{target} with the code they describe."
             ),
         ),
         ActionSpec(
@@ -80,8 +99,8 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
             kind="refactor.rewrite.blitzls.instruction",
             trigger="instruction_comment",
             task=(
-                "Do what the `ai!` comment in lines {first_line}-{last_line} of {file} asks, "
-                "and drop that comment: {instruction}"
+                "Do what the `ai!` comment in this {language} {unit} from {file} asks, and "
+                "remove the comment: {instruction}"
             ),
         ),
         ActionSpec(
@@ -89,35 +108,28 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
             title="Edit: {instruction}",
             kind="refactor.rewrite.blitzls.edit",
             trigger="command",
-            task="Instruction for lines {first_line}-{last_line} of {file}: {instruction}",
+            task="Change this {language} {unit} from {file}: {instruction}",
         ),
         ActionSpec(
             id="fix",
             title="Fix with blitzls: {message}",
             kind="quickfix.blitzls.fix",
             trigger="diagnostic",
-            task=(
-                "Fix this problem reported in {file}, with the smallest change that removes "
-                "its cause:\n{diagnostics}"
-            ),
+            task="Fix this {language} {unit} from {file}.\n{diagnostics}",
         ),
         ActionSpec(
             id="docstring",
             title="Add a docstring",
             kind="refactor.rewrite.blitzls.docstring",
-            task=(
-                "Add a concise docstring (or doc comment, as is idiomatic in {language}) to "
-                "each function or class in lines {first_line}-{last_line} of {file} that lacks "
-                "one. Change nothing else."
-            ),
+            task="Add a {doc} to this {language} {unit} from {file}. Change nothing else.",
         ),
         ActionSpec(
             id="annotations",
             title="Add type annotations",
             kind="refactor.rewrite.blitzls.annotations",
             task=(
-                "Add precise type annotations to the parameters, return values and unclear "
-                "variables in lines {first_line}-{last_line} of {file}. Change no behaviour."
+                "Add type annotations to the parameters and the return value of this "
+                "{language} {unit} from {file}. Change nothing else."
             ),
         ),
         ActionSpec(
@@ -125,8 +137,8 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
             title="Simplify",
             kind="refactor.rewrite.blitzls.simplify",
             task=(
-                "Simplify lines {first_line}-{last_line} of {file}: remove duplication and "
-                "needless complexity, keep the behaviour and the public names exactly."
+                "Simplify this {language} {unit} from {file} without changing what it does "
+                "or its name."
             ),
         ),
     )
@@ -137,19 +149,28 @@ class ActionConfigError(ValueError):
     """A user-defined action is malformed; the message names the action and the field."""
 
 
+def action_tables(raw: Any) -> tuple[Any, ...] | None:
+    """User-defined actions as a tuple of tables, or None when ``raw`` is neither form.
+
+    A list is taken as it is; ``{id = {...}}`` (as TOML tables read naturally) gets each key
+    as the table's ``id``. The tables themselves are checked by :func:`parse_user_actions`.
+    """
+    if isinstance(raw, Mapping):
+        return tuple(
+            {"id": key, **value} if isinstance(value, Mapping) else value
+            for key, value in raw.items()
+        )
+    if isinstance(raw, Sequence) and not isinstance(raw, str):
+        return tuple(raw)
+    return None
+
+
 def parse_user_actions(raw: Any) -> tuple[list[ActionSpec], list[str]]:
     """User-defined actions from settings (a list of tables); problems are reported, not fatal."""
     if raw is None:
         return [], []
-    items: Iterable[Any]
-    if isinstance(raw, Mapping):  # {id = {...}} form, as TOML tables read naturally
-        items = [
-            {"id": key, **value} if isinstance(value, Mapping) else value
-            for key, value in raw.items()
-        ]
-    elif isinstance(raw, Sequence) and not isinstance(raw, str):
-        items = raw
-    else:
+    items = action_tables(raw)
+    if items is None:
         return [], ["setting 'actions' must be a list of tables"]
     specs: list[ActionSpec] = []
     problems: list[str] = []
@@ -180,20 +201,58 @@ def _user_action(item: Any, index: int) -> ActionSpec:
         raise ActionConfigError(
             f"{where}: 'output' must be one of {', '.join(get_args(OutputFormat))}"
         )
-    prompt = item["prompt"]
-    fields = {f for _, f, _, _ in string.Formatter().parse(prompt) if f}
-    bad = fields - set(PLACEHOLDERS)
-    if bad:
-        raise ActionConfigError(
-            f"{where}: unknown placeholder(s) {', '.join('{' + f + '}' for f in sorted(bad))} "
-            f"in 'prompt' (known: {', '.join(PLACEHOLDERS)})"
-        )
+    check_template(item["prompt"], PLACEHOLDERS, f"{where}: 'prompt'")
+    check_template(item["title"], TITLE_PLACEHOLDERS, f"{where}: 'title'")
     kind = item.get("kind") or f"refactor.rewrite.blitzls.{item['id']}"
     if not isinstance(kind, str):
         raise ActionConfigError(f"{where}: 'kind' must be a string")
     return ActionSpec(
-        id=item["id"], title=item["title"], kind=kind, task=prompt, trigger=trigger, output=output
+        id=item["id"],
+        title=item["title"],
+        kind=kind,
+        task=item["prompt"],
+        trigger=trigger,
+        output=output,
     )
+
+
+def check_template(template: str, allowed: Sequence[str], what: str) -> None:
+    """Raise ActionConfigError unless ``template`` can always be filled in.
+
+    Every replacement field must name one of ``allowed`` (no positional ``{}``, no attribute
+    or index access), with a valid conversion and a format spec that works on the value's
+    type, has no nested fields and asks for no width or precision over MAX_FORMAT_WIDTH.
+    """
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ActionConfigError(
+            f"{what} is not a valid template ({exc}); write {{{{ and }}}} for literal braces"
+        ) from None
+    known = ", ".join(allowed)
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name == "" or name.isdigit():
+            raise ActionConfigError(
+                f"{what}: positional placeholder {{{name}}} is not allowed; name one of: {known}"
+            )
+        if name not in allowed:
+            raise ActionConfigError(f"{what}: unknown placeholder {{{name}}} (known: {known})")
+        if conversion not in (None, "r", "s", "a"):
+            raise ActionConfigError(
+                f"{what}: unknown conversion !{conversion} in {{{name}}} (known: !r, !s, !a)"
+            )
+        if "{" in (spec or ""):
+            raise ActionConfigError(f"{what}: nested placeholders in {{{name}:{spec}}}")
+        if any(int(number) > MAX_FORMAT_WIDTH for number in re.findall(r"\d+", spec or "")):
+            raise ActionConfigError(
+                f"{what}: the width or precision in {{{name}:{spec}}} is over {MAX_FORMAT_WIDTH}"
+            )
+    try:
+        template.format(**{name: _SAMPLE_VALUES[name] for name in allowed})
+    except (ValueError, TypeError) as exc:
+        raise ActionConfigError(f"{what} cannot be filled in: {exc}") from None
 
 
 def find_action(action_id: str, extra: Sequence[ActionSpec] = ()) -> ActionSpec | None:

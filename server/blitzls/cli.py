@@ -8,10 +8,12 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blitzls import __version__
-from blitzls.config import Settings, from_environment, merge
+
+if TYPE_CHECKING:  # settings load after the arguments parse (--version and --help need none)
+    from blitzls.settings.schema import Settings
 
 # Flags that map onto settings; the dest is the settings field name.
 _SETTING_FLAGS: list[tuple[str, str, str]] = [
@@ -130,6 +132,8 @@ def flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def load_settings(args: argparse.Namespace) -> tuple[Settings, dict[str, Any], list[str]]:
     """Environment settings, the CLI flags as typed values, and any problems."""
+    from blitzls.settings.layers import from_environment, merge
+
     settings, problems = from_environment()
     overrides = flag_overrides(args)
     with_flags, more = merge(settings, overrides, from_text=True, source="command line")
@@ -151,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from blitzls.run import run_action
 
         for problem in problems:
-            print(f"blitzls: warning: {problem}; using the default", file=sys.stderr)
+            print(f"blitzls: warning: {problem}", file=sys.stderr)
         try:
             return asyncio.run(run_action(args, settings, overrides))
         except KeyboardInterrupt:
@@ -170,8 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "doctor":
         from pathlib import Path
 
-        from blitzls.config import with_project_file
         from blitzls.doctor import run_doctor
+        from blitzls.settings.project import with_project_file
 
         with_all, more, _ = with_project_file(settings, overrides, Path(args.project))
         return run_doctor(with_all, problems + more, as_json=args.json, offline=args.offline)
@@ -180,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return local_main(args)
     if args.command == "stats":
+        from blitzls.settings.layers import merge
+
         with_flags, _ = merge(settings, overrides, source="command line")
         return print_stats(with_flags, today=args.today, as_json=args.json)
     parser.error(f"unknown command {args.command}")
@@ -191,8 +197,9 @@ def print_stats(settings: Settings, *, today: bool, as_json: bool) -> int:
     import json
 
     from blitzls import usage_log
+    from blitzls.settings.paths import cache_dir
 
-    directory = settings.resolved_cache_dir()
+    directory = cache_dir(settings)
     since = usage_log.start_of_today() if today else 0.0
     from blitzls.pricing import price_table
 
@@ -236,7 +243,7 @@ def serve(
     for noisy in ("pygls", "openai", "httpx", "httpx2", "httpcore", "httpcore2"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     for problem in problems:
-        logging.getLogger("blitzls").warning("%s; using the default", problem)
+        logging.getLogger("blitzls").warning("%s", problem)
 
     from blitzls.lsp.features import create_server
 

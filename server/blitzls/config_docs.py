@@ -9,13 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from blitzls.config import (
-    PROJECT_FORBIDDEN,
-    PROVIDERS,
-    Settings,
-    camel_case,
-    schema_fields,
-)
+from blitzls.settings.providers import PROVIDERS
+from blitzls.settings.schema import Settings, bounds, camel_case, project_rule, schema_fields
 
 HEADER = """\
 # Configuration
@@ -37,13 +32,43 @@ precedence wins:
 
 Editors spell keys in camelCase (`maxTokens`), project files and Python in snake_case
 (`max_tokens`); both spellings are accepted everywhere. A value of the wrong type is reported
-by key name (in the editor as a warning, on the command line on stderr, in `blitzls doctor`
-as a failed check) and the default is used instead; the server keeps running.
+by key name and by where it came from (the environment variable, the project file, the
+editor settings or the command line) — in the editor as a warning, on the command line on
+stderr, in `blitzls doctor` as a failed check. The value from the layer below stays in force,
+and the message says which (`using the default 30.0`, `keeping 10.0 from environment
+BLITZLS_TIMEOUT`); the server keeps running. Numbers must be finite and within the range
+given in the table; `nan`, `inf`, negative and huge values are refused the same way.
 `blitzls doctor` prints the effective value of every setting and where it came from.
 
-A project file travels with the repository, so it may not set {forbidden}: those could send
-your code or your key somewhere else, or switch protection off.
+## What a project file may set
+
+A project file travels with the repository: anyone who can commit to a repository you clone
+writes it. So it may add actions and project-specific style, but it may never raise a limit,
+remove an exclusion, change where your code is sent or how much of it, nor what an action
+costs. Each setting follows one rule (the "project file" column below):
+
+| rule | meaning |
+|---|---|
+{rules}
+A refused value is reported with the key and the file (`setting 'max_retries' in
+/repo/.blitzls.toml is ignored: a project file may only lower it; keeping 0 from environment
+BLITZLS_MAX_RETRIES`) and the value from your environment (or the default) stays.
+Your editor settings and command-line flags are yours: they may set anything, over the
+project file.
 """
+
+RULE_WORDS = {
+    "yes": ("yes", "the project file may set it freely (style, actions)"),
+    "no": ("no", "only you may set it: it decides where code and keys go, or what actions cost"),
+    "lower": ("only lower", "a value above yours is refused (limits on time, retries, size)"),
+    "tighten": (
+        "only tighten",
+        "a budget: a lower one, or one where you have none, is taken; 0 (no limit) is refused",
+    ),
+    "add": ("only add", "its patterns are added to yours; yours are never removed"),
+    "on": ("only on", "it may switch a protection on, never off"),
+    "off": ("only off", "it may switch spending off, never on"),
+}
 
 PROVIDERS_INTRO = """
 ## Providers
@@ -120,8 +145,8 @@ def _default(value: Any) -> str:
 
 def render_markdown() -> str:
     """The whole page."""
-    forbidden = ", ".join(f"`{name}`" for name in sorted(PROJECT_FORBIDDEN))
-    parts = [HEADER.format(forbidden=forbidden), PROVIDERS_INTRO]
+    rules = "".join(f"| {word} | {meaning} |\n" for word, meaning in RULE_WORDS.values())
+    parts = [HEADER.format(rules=rules), PROVIDERS_INTRO]
     for name, preset in PROVIDERS.items():
         parts.append(
             f"| `{name}` | `{preset['base_url']}` | {_or_none(preset['api_key_env'])} "
@@ -130,22 +155,31 @@ def render_markdown() -> str:
     parts.append(AUTO_NOTE)
     parts.append(
         "\n## Settings\n\n"
-        "| editor key | project file key | environment | flag | default | description |\n"
-        "|---|---|---|---|---|---|\n"
+        "| editor key | project file key | project file may | environment | flag | default "
+        "| range | description |\n"
+        "|---|---|---|---|---|---|---|---|\n"
     )
     flags = _flags()
     defaults = Settings()
     for f in schema_fields():
         env = f.metadata.get("env")
         doc = str(f.metadata.get("doc", "")).replace("|", "\\|")
-        project = "—" if f.name in PROJECT_FORBIDDEN else f"`{f.name}`"
+        rule = project_rule(f.name)
+        project = "—" if rule == "no" else f"`{f.name}`"
+        limits = bounds(f.name)
+        shown_range = f"{_number(limits[0])} – {_number(limits[1])}" if limits else "—"
         parts.append(
-            f"| `{camel_case(f.name)}` | {project} | {f'`{env}`' if env else '—'} "
+            f"| `{camel_case(f.name)}` | {project} | {RULE_WORDS[rule][0]} "
+            f"| {f'`{env}`' if env else '—'} "
             f"| {f'`{flags[f.name]}`' if f.name in flags else '—'} "
-            f"| {_default(getattr(defaults, f.name))} | {doc} |\n"
+            f"| {_default(getattr(defaults, f.name))} | {shown_range} | {doc} |\n"
         )
     parts.append(EXAMPLES)
     return "".join(parts)
+
+
+def _number(value: float) -> str:
+    return f"{value:,}" if value >= 10_000 else f"{value:g}"
 
 
 def _or_none(variable: str) -> str:

@@ -100,7 +100,7 @@ def check_settings(problems: list[str]) -> list[Check]:
             "settings",
             "fail",
             problem,
-            "correct or remove that value (its default is used meanwhile)",
+            "correct or remove that value (meanwhile the value named above is used)",
         )
         for problem in problems
     ]
@@ -249,7 +249,7 @@ async def check_endpoint(settings: Settings, engine: Any) -> list[Check]:
     checks: list[Check] = []
     origin = settings.origin("base_url")
     try:
-        model = engine.model()
+        model = engine.provider.model()
         await asyncio.to_thread(model.warm_up)  # the SDK import is not the endpoint's latency
         started = time.perf_counter()
         try:

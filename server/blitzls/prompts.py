@@ -1,8 +1,14 @@
-"""Prompt building, laid out stable-first so providers' prompt caches hit.
+"""The messages sent to the model for one action.
 
-Order: the system rules (identical for every request), then the file context
-(identical for every action on the same file version), then the task last.
-Nothing volatile (times, ids) goes into the prompt.
+One user message, in the plain words a programmer would use, with the code to change shown
+the way models are trained on: a fenced block holding the whole definition. The reply is
+asked for in the same shape (the whole definition in one fenced block), which small models
+follow reliably; blitzls turns it into a minimal diff itself. Capable models may instead be
+asked for SEARCH/REPLACE blocks, which cost fewer output tokens on large definitions.
+
+Optional context (the file, or a window of it) comes first and the task last, so actions on
+the same file share their prompt prefix with providers that cache prompts. Nothing volatile
+(times, ids, line numbers that shift) is in the prompt.
 """
 
 from __future__ import annotations
@@ -12,34 +18,29 @@ from dataclasses import dataclass
 from typing import Literal
 
 from blitzls.actions import ActionSpec
+from blitzls.core.task import EditTask
 
-SYSTEM_PROMPT = """\
-You are blitzls, a precise code-editing engine inside a programmer's editor.
-You receive a source file and then a task about some of its lines.
-Rules:
-- Follow the task's reply format exactly; no greetings, no explanations.
-- Match the file's language, style, naming and indentation.
-- Change only what the task asks for; never rewrite unrelated code.
-- Code you write must be complete and runnable: no placeholders, no elisions.
-- If new code needs a module the file does not import, import it inside the new code.
-
-Reply formats (the task names one):
-REPLACEMENT: one fenced code block holding only the code that takes the place of the named
-lines, indented exactly as it must appear in the file.
-EDITS: one or more SEARCH/REPLACE blocks, each exactly like this:
-<<<<<<< SEARCH
-lines copied exactly from the file, with their indentation
-=======
-the lines that replace them
->>>>>>> REPLACE
-Each SEARCH must match the file exactly and only once; include just enough lines to be
-unique. Keep blocks small and never repeat unchanged code beyond that. To delete lines,
-leave REPLACE empty."""
+ContextMode = Literal["scope", "file"]
 
 # Files longer than this many lines are sent as an aligned window (plus the file's header),
 # so that actions at nearby places share the same prefix.
 WINDOW_ALIGN = 100
 HEADER_LINES = 30
+# Output budget: this many tokens, plus per character of the code the model rewrites, plus
+# per pseudocode line (the code it becomes is longer than the comment).
+MAX_TOKENS_BASE = 256
+MAX_TOKENS_PER_CHAR = 0.6
+MAX_TOKENS_PER_TARGET_LINE = 48
+
+SEARCH_REPLACE_RULES = """\
+Reply with SEARCH/REPLACE blocks, each exactly like this:
+<<<<<<< SEARCH
+lines copied exactly from the code, with their indentation
+=======
+the lines that replace them
+>>>>>>> REPLACE
+Each SEARCH must match the code exactly and only once; include just enough lines to be
+unique. To delete lines, leave the part after ======= empty."""
 
 
 @dataclass(frozen=True)
@@ -47,49 +48,94 @@ class PromptInput:
     """What a prompt is built from."""
 
     action: ActionSpec
+    task: EditTask
     file_label: str
-    language: str
-    lines: Sequence[str]  # the document's lines, with terminators
-    start_line: int  # 0-based, inclusive: the lines the reply may change
-    end_line: int  # 0-based, exclusive
-    context_lines: int
-    mode: Literal["range", "edits"] = "range"
+    lines: Sequence[str]  # the lines as the model may see them (secrets redacted)
+    context: ContextMode = "scope"
+    context_lines: int = 400
     instruction: str = ""
     diagnostics: str = ""
 
 
 def build_messages(spec: PromptInput) -> list[dict[str, str]]:
-    """The chat messages for one action: system rules, file context, then the task."""
-    context = file_context(spec.lines, spec.start_line, spec.end_line, spec.context_lines)
-    selection = _normalise("".join(spec.lines[spec.start_line : spec.end_line]))
-    first, last = spec.start_line + 1, spec.end_line
-    task = spec.action.task.format(
-        language=display_language(spec.language),
+    """The chat messages for one action: one user message, context first, task last."""
+    task = spec.task
+    language = display_language(task.language)
+    fence = fence_name(task.language)
+    unit = unit_name(spec.lines, task) if task.shown_kind == "definition" else "code"
+    shown = _normalise("".join(spec.lines[task.shown[0] : task.shown[1]]))
+    ask = spec.action.task.format(
+        language=language,
         file=spec.file_label,
-        first_line=first,
-        last_line=last,
-        selection=selection,
+        unit=unit,
+        doc=doc_comment_name(task.language),
+        target=_target_phrase(spec.lines, task),
+        first_line=task.target[0] + 1,
+        last_line=task.target[1],
+        selection=_normalise("".join(spec.lines[task.target[0] : task.target[1]])),
         instruction=spec.instruction,
         diagnostics=spec.diagnostics,
     )
-    if spec.mode == "range":
-        indent = describe_indent(leading_indent(spec.lines, spec.start_line, spec.end_line))
-        reply_format = (
-            f"Reply format: REPLACEMENT of lines {first}-{last}; its first line starts with "
-            f"{indent}. Do not repeat any line before or after them. The lines are:\n"
-            f"```\n{selection}\n```"
-        )
+    if task.reply_format == "search-replace":
+        reply_format = SEARCH_REPLACE_RULES
+    elif unit == "code":
+        reply_format = f"Reply with the new code in one ```{fence} block."
     else:
-        head = _normalise(spec.lines[spec.start_line]).strip()
-        tail = _normalise(spec.lines[spec.end_line - 1]).strip()
-        reply_format = (
-            f"Reply format: EDITS, changing only lines {first}-{last} (from `{head}` to `{tail}`)."
-        )
-    user = (
-        f"File: {spec.file_label} ({display_language(spec.language)})\n{context}\n\n"
-        f"Task: {task}\n{reply_format}"
+        reply_format = f"Reply with the whole {unit} in one ```{fence} block."
+    parts = []
+    if spec.context == "file":
+        window = file_context(spec.lines, *task.shown, spec.context_lines)
+        parts.append(f"The file {spec.file_label}:\n{window}\n")
+    parts.append(f"{ask}\n{reply_format}\n\n```{fence}\n{shown}\n```")
+    return [{"role": "user", "content": "\n".join(parts)}]
+
+
+def max_tokens_for(task: EditTask, cap: int) -> int:
+    """An output budget sized from the task: generous, but not a fixed maximum."""
+    shown_chars = sum(len(line) for line in task.lines[task.shown[0] : task.shown[1]])
+    target_lines = task.target[1] - task.target[0] if task.pseudocode else 0
+    budget = (
+        MAX_TOKENS_BASE
+        + int(MAX_TOKENS_PER_CHAR * shown_chars)
+        + MAX_TOKENS_PER_TARGET_LINE * target_lines
     )
-    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+    return max(1, min(cap, budget))
+
+
+def _target_phrase(lines: Sequence[str], task: EditTask) -> str:
+    """How the task's lines are named in the prompt: quoted by their first and last line when
+    they are only part of what is shown, else nothing."""
+    if task.target == task.shown:
+        return ""
+    first = lines[task.target[0]].strip()
+    last = lines[task.target[1] - 1].strip()
+    if task.target[1] - task.target[0] == 1:
+        return f" (the line `{first}`)"
+    return f" (from `{first}` to `{last}`)"
+
+
+def unit_name(lines: Sequence[str], task: EditTask) -> str:
+    """'function', 'method' or 'class', from the definition's header line."""
+    from blitzls.core.rewrite import header_index
+
+    header = header_index([line.rstrip("\r\n") for line in lines], task.shown)
+    text = lines[header].strip() if header is not None else ""
+    words = text.replace("(", " ").split()
+    if any(w in ("class", "struct", "enum", "trait", "interface", "impl") for w in words[:3]):
+        return "class" if "class" in words[:3] else "definition"
+    indented = header is not None and lines[header][:1] in (" ", "\t")
+    return "method" if indented else "function"
+
+
+def doc_comment_name(language_id: str) -> str:
+    """What a documentation comment is called in the language."""
+    if language_id == "python":
+        return "docstring"
+    if language_id in ("javascript", "javascriptreact", "typescript", "typescriptreact"):
+        return "JSDoc comment"
+    if language_id == "rust":
+        return "/// doc comment"
+    return "doc comment"
 
 
 def file_context(lines: Sequence[str], start: int, end: int, budget: int) -> str:
@@ -121,27 +167,6 @@ def _normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
 
 
-def leading_indent(lines: Sequence[str], start: int, end: int) -> str:
-    """The indentation of the first non-blank line of the range."""
-    for line in lines[start:end]:
-        if line.strip():
-            return line[: len(line) - len(line.lstrip(" \t"))]
-    return ""
-
-
-def describe_indent(indent: str) -> str:
-    """'8 spaces', '1 tab', 'no indentation'."""
-    if not indent:
-        return "no indentation"
-    tabs, spaces = indent.count("\t"), indent.count(" ")
-    words = []
-    if tabs:
-        words.append(f"{tabs} tab" + ("s" if tabs > 1 else ""))
-    if spaces:
-        words.append(f"{spaces} space" + ("s" if spaces > 1 else ""))
-    return " and ".join(words)
-
-
 _LANGUAGE_NAMES = {
     "python": "Python",
     "javascript": "JavaScript",
@@ -156,8 +181,20 @@ _LANGUAGE_NAMES = {
     "csharp": "C#",
     "plaintext": "source",
 }
+_FENCE_NAMES = {
+    "javascriptreact": "jsx",
+    "typescriptreact": "tsx",
+    "shellscript": "sh",
+    "plaintext": "",
+    "csharp": "csharp",
+}
 
 
 def display_language(language_id: str) -> str:
     """A human name for an LSP language id."""
     return _LANGUAGE_NAMES.get(language_id, language_id.capitalize() or "source")
+
+
+def fence_name(language_id: str) -> str:
+    """The info string of a Markdown fence for the language."""
+    return _FENCE_NAMES.get(language_id, language_id)

@@ -54,18 +54,23 @@ def build_request(
         end_line=end_line,
         scope="enclosing" if point or action.trigger == "diagnostic" else "target",
         instruction=instruction.strip(),
-        diagnostics=format_diagnostics(diagnostics),
+        diagnostics=format_diagnostics(diagnostics, snapshot.lines),
     )
 
 
-def format_diagnostics(diagnostics: Sequence[Mapping[str, Any]]) -> str:
-    """Diagnostics as prompt lines: ``- line 12 [ruff F821]: undefined name 'x'``."""
+def format_diagnostics(diagnostics: Sequence[Mapping[str, Any]], lines: Sequence[str] = ()) -> str:
+    """Diagnostics as prompt lines, each naming the code line it is about (not its number,
+    which means nothing in the few lines the model is shown):
+    ``Reported problem [ruff F821]: undefined name 'x' (at the line `print(x)`)``."""
     rows = []
     for item in diagnostics:
         line = item.get("line")
-        where = f"line {int(line) + 1}" if isinstance(line, int) else "here"
+        code = ""
+        if isinstance(line, int) and 0 <= line < len(lines):
+            code = lines[line].strip()
         label = " ".join(str(x) for x in (item.get("source"), item.get("code")) if x)
         tag = f" [{label}]" if label else ""
         message = " ".join(str(item.get("message", "")).split())
-        rows.append(f"- {where}{tag}: {message}")
+        at = f" (at the line `{code}`)" if code else ""
+        rows.append(f"Reported problem{tag}: {message}{at}")
     return "\n".join(rows)

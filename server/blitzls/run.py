@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import difflib
 import json
 import logging
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from blitzls.actions import ActionSpec, all_actions, find_action, parse_user_actions
-from blitzls.config import Settings, with_project_file
+from blitzls.core.errors import NoChangeError
 from blitzls.engine import Engine, Outcome, Snapshot
+from blitzls.files import EXIT_NOT_WRITABLE, FileRefused, read_source, write_refusal, write_through
 from blitzls.instructions import instructions_in
 from blitzls.model.errors import ModelError
 from blitzls.replies.extract import ReplyError
 from blitzls.requests import RequestError, build_request
+from blitzls.settings.project import with_project_file
+from blitzls.settings.schema import Settings
 from blitzls.targets import parse_line_spec
 from blitzls.text.comments import comment_block_around, language_from_path, line_comment_prefixes
 from blitzls.text.document import TextDocument
@@ -29,6 +30,7 @@ from blitzls.text.edits import minimal_edits
 EXIT_USAGE = 2
 EXIT_BAD_REPLY = 10
 EXIT_FILE_CHANGED = 12
+EXIT_NO_CHANGE = 16
 
 
 class RunError(Exception):
@@ -49,12 +51,14 @@ async def run_action(
     engine = Engine(settings, use_cache=not args.no_cache, workspace=workspace)
     try:
         result = await _run(args, engine, user_actions)
-    except RunError as exc:
+    except (RunError, FileRefused) as exc:
         return _fail(args, str(exc), exc.exit_code)
     except ModelError as exc:
         return _fail(args, str(exc), exc.exit_code)
     except RequestError as exc:
         return _fail(args, str(exc), EXIT_USAGE)
+    except NoChangeError as exc:
+        return _fail(args, str(exc), EXIT_NO_CHANGE)
     except ReplyError as exc:
         return _fail(args, f"unusable reply: {exc}", EXIT_BAD_REPLY)
     finally:
@@ -101,12 +105,16 @@ async def _run(
         known = ", ".join(sorted(a.id for a in all_actions(user_actions)))
         raise RunError(f"unknown action {args.action!r} (known: {known})", EXIT_USAGE)
     path = Path(args.file)
-    original = _read(path)
+    original = read_source(path)
     text = _decode(path, original)
     doc = TextDocument(
         path.as_uri() if path.is_absolute() else str(path), text, 0, language_from_path(str(path))
     )
     start, end, point = _target_lines(args.lines, doc, action)
+    if args.write:  # before any request: a refusal after paying for the answer helps nobody
+        refusal = write_refusal(Path(os.path.realpath(path)))
+        if refusal is not None:
+            raise RunError(f"{refusal}; nothing was sent or written", EXIT_NOT_WRITABLE)
     snapshot = Snapshot(tuple(doc.lines), 0, doc.language_id, path.name, str(path.resolve()))
     diagnostics = (
         [{"line": start, "source": "", "code": "", "message": args.message}] if args.message else []
@@ -130,12 +138,12 @@ async def _run(
     new_text = text[: outcome.start_offset] + outcome.new_text + text[outcome.end_offset :]
     written = False
     if args.write and new_text != text:
-        if _read(path) != original:
+        if read_source(path) != original:
             raise RunError(
                 f"{path} changed on disk while the model was answering; nothing was written",
                 EXIT_FILE_CHANGED,
             )
-        write_atomically(path, new_text.encode("utf-8"))
+        write_through(path, new_text.encode("utf-8"))
         written = True
     return {
         "outcome": outcome,
@@ -173,17 +181,6 @@ class TerminalProgress:
             sys.stderr.flush()
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise RunError(f"{path}: no such file", EXIT_USAGE) from None
-    except IsADirectoryError:
-        raise RunError(f"{path} is a directory", EXIT_USAGE) from None
-    except OSError as exc:
-        raise RunError(f"{path}: {exc.strerror or exc}", EXIT_USAGE) from None
-
-
 def _decode(path: Path, data: bytes) -> str:
     if b"\0" in data[:8192]:
         raise RunError(f"{path} looks like a binary file", EXIT_USAGE)
@@ -217,23 +214,6 @@ def _target_lines(spec: str | None, doc: TextDocument, action: ActionSpec) -> tu
         block = comment_block_around(doc.lines, start, line_comment_prefixes(doc.language_id))
         return (*(block if block is not None else (start, start + 1)), False)
     return start, start + 1, True
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` via a temporary file and rename, keeping its mode."""
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".blitzls", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _report(args: argparse.Namespace, result: dict[str, Any]) -> None:

@@ -56,6 +56,16 @@ def enclosing_scope(lines: Sequence[str], start: int, end: int, language_id: str
     return _top_level_block(lines, start, end, language_id.lower())
 
 
+def enclosing_definition(
+    lines: Sequence[str], start: int, end: int, language_id: str
+) -> Span | None:
+    """The smallest definition containing lines [start, end), or None when none does."""
+    if not lines:
+        return None
+    start, end = _clamp(lines, start, end)
+    return _definition(lines, start, end, language_id.lower())
+
+
 def scope_for_cursor(lines: Sequence[str], line: int, language_id: str) -> Span | None:
     """The smallest definition containing ``line``, or None when it is in none."""
     if not lines:

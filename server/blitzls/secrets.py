@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 REDACTION = "[REDACTED by blitzls]"
 
@@ -30,42 +31,122 @@ GIT_TIMEOUT = 2.0
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 
-# Each pattern's group "v" is the part replaced (the whole match when there is no such group).
-_PEM = re.compile(
-    r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----.*?-----END[A-Z0-9 ]*PRIVATE KEY-----", re.DOTALL
-)
-# A BEGIN marker without an END (a truncated key): the marker line and the key lines after it.
-_PEM_OPEN = re.compile(
-    r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----[^\r\n]*"
-    r"(?:(?:\r\n|\r|\n)[ \t\"'`]*(?:[A-Za-z0-9+/=]{16,}|[A-Za-z-]+: [^\r\n]*)[^\r\n]*)*"
-)
+
+@dataclass(frozen=True)
+class SecretShape:
+    """One kind of secret: its ``pattern``'s group ``v`` is replaced (the whole match without).
+
+    ``skip`` (optional) matches values that look like a secret but are code or a placeholder.
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    skip: re.Pattern[str] | None = None
+
+
 _HAS_DIGIT = r"(?=[A-Za-z_-]*[0-9])"  # random keys have digits; prose like "sk-learn" has none
-_TOKENS = re.compile(
-    "|".join(
-        [
-            r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b",
-            r"\bgh[pousr]_[A-Za-z0-9]{30,}\b",
-            r"\bgithub_pat_[A-Za-z0-9_]{22,}\b",
-            r"\bxox[abpors]-[A-Za-z0-9-]{10,}",
-            rf"\bsk-(?:proj-|ant-)?{_HAS_DIGIT}[A-Za-z0-9_-]{{20,}}",
-            rf"\bxai-{_HAS_DIGIT}[A-Za-z0-9_-]{{20,}}",
-            r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])",
-            r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
-        ]
-    )
+_BLOCK_NAME = r"[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?"  # RSA, EC, OPENSSH, ENCRYPTED, PGP … BLOCK
+# A value that is a template or a reference, not a secret: ${VAR}, {name}, <password>, %s, ***, ...
+_PLACEHOLDER = re.compile(r"[$<{%*…]|\.\.\.")
+# Code rather than a value: a call, a subscript, an attribute path, a literal of a language.
+_CODE = re.compile(
+    r"[A-Za-z_][\w.]*[(\[]|(?i:true|false|none|null|nil|undefined)$|[0-9]+$|[A-Za-z_]+\.[A-Za-z_.]+$"
 )
-_AWS_SECRET = re.compile(
-    r"(?i)aws_secret_access_key[\"']?\s*[:=]\s*[\"']?(?P<v>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"
-)
-# name = "value": the name ends in a secret word (optionally followed by "key"), the value is
-# a quoted string of at least 8 characters without whitespace (prose is not a secret).
-_ASSIGNMENT = re.compile(
-    r"(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.-]*?"
-    r"(?:password|passwd|secret|api_?key|token|access_?key|private_?key)(?:_?key)?"
-    r"(?![A-Za-z0-9])[\"']?"
-    r"(?:\s*:\s*[A-Za-z_][\w\[\]., |]*?(?=\s*=))?"  # a type annotation
-    r"\s*(?<![=!<>])(?::=|[:=])(?!=)\s*"
-    r"(?:\"(?P<v>[^\"\s\\]{8,})\"|'(?P<w>[^'\s\\]{8,})')"
+
+
+def _shape(name: str, pattern: str, skip: re.Pattern[str] | None = None) -> SecretShape:
+    return SecretShape(name, re.compile(pattern), skip)
+
+
+SHAPES: tuple[SecretShape, ...] = (
+    _shape(
+        "private key block (PEM: RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8; PGP; SSH2)",
+        rf"(?s)-{{4,5}} ?BEGIN {_BLOCK_NAME} ?-{{4,5}}.*?-{{4,5}} ?END {_BLOCK_NAME} ?-{{4,5}}",
+    ),
+    _shape(  # a BEGIN marker without its END (a truncated key): the marker and the key lines
+        "private key block without its end marker",
+        rf"-{{4,5}} ?BEGIN {_BLOCK_NAME} ?-{{4,5}}[^\r\n]*"
+        r"(?:(?:\r\n|\r|\n)(?:[ \t]*(?:\r\n|\r|\n))?"  # PGP armour: a blank line after headers
+        r"[ \t\"'`]*(?:[A-Za-z0-9+/=]{16,}|[A-Za-z-]+: [^\r\n]*)[^\r\n]*)*",
+    ),
+    _shape(
+        "PuTTY private key lines",
+        r"Private-Lines: \d+(?:(?:\r\n|\r|\n)[A-Za-z0-9+/=]{4,})+|Private-MAC: [0-9a-fA-F]{16,}",
+    ),
+    _shape("age secret key", r"\bAGE-SECRET-KEY-1[0-9A-Z]{50,}"),
+    _shape("AWS access key ID", r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"),
+    _shape(  # ("AKIA…", "secret") or {"AKIA…": "secret"} or key_id=…, secret=…
+        "AWS secret key next to its key ID",
+        r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b[\s\S]{0,120}?[\"'`](?P<v>[A-Za-z0-9/+]{40})[\"'`]",
+    ),
+    _shape(
+        "AWS secret key by name",
+        r"(?i)(?:aws_?)?secret_?access_?key[\"']?\s*[:=,]\s*[\"']?"
+        r"(?P<v>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
+    ),
+    _shape("GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{22,}\b"),
+    _shape(
+        "GitLab token",
+        r"\bgl(?:pat|dt|rt|ptt|cbt|ft|imt|oas|soat|agent)-[0-9A-Za-z_-]{20,}"
+        r"|\bGR1348941[0-9A-Za-z_-]{20,}",
+    ),
+    _shape(
+        "Slack token or webhook",
+        r"\bxox[abpors]-[A-Za-z0-9-]{10,}|\bxapp-\d-[A-Za-z0-9-]{10,}"
+        r"|https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9/_-]{20,}",
+    ),
+    _shape(
+        "Stripe secret or restricted key, webhook secret",
+        r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}|\bwhsec_[0-9A-Za-z]{24,}",
+    ),
+    _shape(
+        "OpenAI, Anthropic, xAI key",
+        rf"\bsk-(?:proj-|ant-(?:api\d\d-)?)?{_HAS_DIGIT}[A-Za-z0-9_-]{{20,}}"
+        rf"|\bxai-{_HAS_DIGIT}[A-Za-z0-9_-]{{20,}}",
+    ),
+    _shape(
+        "Google API key, OAuth client secret or access token",
+        r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])|\bGOCSPX-[0-9A-Za-z_-]{20,}"
+        r"|\bya29\.[0-9A-Za-z_-]{20,}",
+    ),
+    _shape("npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    _shape("PyPI token", r"\bpypi-AgE[A-Za-z0-9_-]{50,}"),
+    _shape("Hugging Face token", r"\bhf_[A-Za-z0-9]{30,}\b"),
+    _shape("SendGrid key", r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{30,}"),
+    _shape("JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    _shape(
+        "password in a URL (any scheme)",
+        r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@\"'`]*:(?P<v>[^\s@/\"'`]+)@(?=[\w\[.-])",
+        _PLACEHOLDER,
+    ),
+    _shape(
+        "Authorization header (Bearer, Basic, token)",
+        r"(?i)\bauthorization[\"'\]]*\s*[:=]\s*[\"']?(?:bearer|basic|token)\s+"
+        r"(?P<v>[A-Za-z0-9._~+/=-]{8,})",
+        _PLACEHOLDER,
+    ),
+    _shape(
+        "npm (.npmrc) and Azure connection-string credentials",
+        r"(?m)(?:^|(?<=[:;]))(?:_authToken|_auth|_password|AccountKey|SharedAccessKey)="
+        r"(?P<v>[^\s;\"'`]{8,})",
+        re.compile(_PLACEHOLDER.pattern + "|" + _CODE.pattern),
+    ),
+    _shape(  # name = "value": the name ends in a secret word, the value is a quoted string
+        "quoted value of a variable named like a secret",
+        r"(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.-]*?"
+        r"(?:password|passwd|secret|api_?key|token|access_?key|private_?key)(?:_?key)?"
+        r"(?![A-Za-z0-9])[\"']?"
+        r"(?:\s*:\s*[A-Za-z_][\w\[\]., |]*?(?=\s*=))?"  # a type annotation
+        r"\s*(?<![=!<>])(?::=|[:=])(?!=)\s*"
+        r"(?:\"(?P<v>[^\"\s\\]{8,})\"|'(?P<w>[^'\s\\]{8,})')",
+    ),
+    _shape(  # .env, shell, Dockerfile: DB_PASSWORD=hunter2, export API_TOKEN=…, ENV SECRET=…
+        "unquoted .env-style assignment (PASSWORD=, SECRET=, TOKEN=, API_KEY=, …)",
+        r"(?m)(?:^|(?<=[\s;]))(?:export\s+)?(?:[A-Z0-9]+_)*"
+        r"(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|SECRET_?KEY"
+        r"|PRIVATE_?KEY|CREDENTIALS?)=(?P<v>[^\s\"'`#]\S*)",
+        re.compile(_PLACEHOLDER.pattern + "|" + _CODE.pattern),
+    ),
 )
 
 
@@ -94,16 +175,13 @@ def redact(text: str) -> tuple[str, int]:
 
 
 def _spans(text: str) -> Iterator[tuple[int, int]]:
-    for match in _PEM.finditer(text):
-        yield match.span()
-    for match in _PEM_OPEN.finditer(text):
-        yield match.span()
-    for match in _TOKENS.finditer(text):
-        yield match.span()
-    for match in _AWS_SECRET.finditer(text):
-        yield match.span("v")
-    for match in _ASSIGNMENT.finditer(text):
-        yield match.span("v" if match.group("v") is not None else "w")
+    for shape in SHAPES:
+        for match in shape.pattern.finditer(text):
+            group = next((g for g in ("v", "w") if match.groupdict().get(g) is not None), None)
+            value = match.group(group) if group else match.group()
+            if shape.skip is not None and shape.skip.match(value):
+                continue
+            yield match.span(group) if group else match.span()
 
 
 def _mask(secret: str) -> str:

@@ -43,14 +43,14 @@ def parse_line_spec(spec: str) -> tuple[int, int | None]:
     Returns 0-based (start, end_exclusive) or (start, None) for a single line.
     """
     text = spec.strip()
+    first_text, dash, last_text = text.partition("-")
     try:
-        if "-" in text:
-            first_text, last_text = text.split("-", 1)
-            first, last = int(first_text), int(last_text)
-        else:
-            first, last = int(text), 0
+        first = int(first_text)
+        last = int(last_text) if dash else None
     except ValueError:
         raise ValueError(f"--lines must look like 12 or 12-15, got {spec!r}") from None
-    if first < 1 or (last and last < first):
-        raise ValueError(f"--lines must be 1-based with start <= end, got {spec!r}")
-    return (first - 1, last) if last else (first - 1, None)
+    if first < 1:
+        raise ValueError(f"--lines counts from 1, got {spec!r}")
+    if last is not None and last < first:
+        raise ValueError(f"--lines {spec}: the range ends before it starts")
+    return (first - 1, last) if last is not None else (first - 1, None)

@@ -1,11 +1,16 @@
-"""A local record of every action's tokens, cost and latency; totals for ``blitzls stats``.
+"""A local record of every model call and action: tokens, cost, latency; budgets and stats.
 
-One JSON line per action in ``usage.jsonl`` beside the reply cache. It holds numbers only —
-no code, no prompts, no keys.
+One JSON line per paid model call (``"kind": "call"``, also for calls whose answer was refused
+or cancelled) and per action (``"kind": "action"``) in ``usage.jsonl`` beside the reply cache;
+the log is rotated at ``ROTATE_BYTES``. Today's running totals live in ``usage-today.json``,
+so a budget check reads a few bytes, not the whole log. Numbers only — no code, no prompts,
+no keys.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -21,12 +26,14 @@ from blitzls.pricing import Price, cost, price_for
 log = logging.getLogger(__name__)
 
 FILE_NAME = "usage.jsonl"
+TODAY_FILE = "usage-today.json"
+ROTATE_BYTES = 8 * 1024 * 1024  # usage.jsonl is renamed to usage.jsonl.1 beyond this
 
 _warned: set[Path] = set()  # directories whose usage log already failed (this process)
 
 
 def record(directory: Path, entry: Mapping[str, Any]) -> None:
-    """Append one action's numbers; failures are logged, never raised.
+    """Append one entry; failures are logged, never raised.
 
     One warning per directory and process, and none when the reply cache in the same
     directory already warned that it is unusable (a full disk is one fault, not two).
@@ -35,14 +42,61 @@ def record(directory: Path, entry: Mapping[str, Any]) -> None:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = directory / FILE_NAME
         line = json.dumps({"time": round(time.time(), 3), **entry}, separators=(",", ":"))
+        with contextlib.suppress(OSError):
+            if path.stat().st_size > ROTATE_BYTES:
+                os.replace(path, path.with_name(FILE_NAME + ".1"))
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(line + "\n")
     except OSError as exc:
-        quiet = directory in _warned or reported_unusable(directory)
-        _warned.add(directory)
-        level = logging.DEBUG if quiet else logging.WARNING
-        log.log(level, "cannot record usage in %s: %s", directory, exc)
+        _warn(directory, f"cannot record usage in {directory}: {exc}")
+
+
+def record_call(directory: Path, entry: Mapping[str, Any], *, tokens: int, cost: float) -> None:
+    """Record one paid model call and add it to today's running totals."""
+    record(directory, {"kind": "call", **entry})
+    try:
+        fd = os.open(directory / TODAY_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "r+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # the server and CLI runs may write at once
+            day, spent_tokens, spent_cost = _read_today(handle.read())
+            if day != _today():
+                day, spent_tokens, spent_cost = _today(), 0, 0.0
+            handle.seek(0)
+            handle.truncate()
+            json.dump(
+                {"day": day, "tokens": spent_tokens + tokens, "cost": spent_cost + cost}, handle
+            )
+    except OSError as exc:
+        _warn(directory, f"cannot record usage in {directory}: {exc}")
+
+
+def today_totals(directory: Path) -> tuple[int, float]:
+    """Tokens and dollars spent today (local time), from the running totals."""
+    try:
+        text = (directory / TODAY_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return 0, 0.0
+    day, tokens, spent = _read_today(text)
+    return (tokens, spent) if day == _today() else (0, 0.0)
+
+
+def _read_today(text: str) -> tuple[str, int, float]:
+    try:
+        data = json.loads(text)
+        return str(data["day"]), int(data["tokens"]), float(data["cost"])
+    except (ValueError, KeyError, TypeError):
+        return "", 0, 0.0
+
+
+def _today() -> str:
+    return time.strftime("%Y-%m-%d")
+
+
+def _warn(directory: Path, message: str) -> None:
+    quiet = directory in _warned or reported_unusable(directory)
+    _warned.add(directory)
+    log.log(logging.DEBUG if quiet else logging.WARNING, "%s", message)
 
 
 def entries(directory: Path) -> Iterable[dict[str, Any]]:
@@ -112,14 +166,17 @@ def totals(
             continue
         usage = {k: int(v) for k, v in dict(item.get("usage") or {}).items()}
         price = price_for(str(item.get("model", "")), prices)
-        result.actions += 1
-        result.by_action[str(item.get("action"))] = (
-            result.by_action.get(str(item.get("action")), 0) + 1
-        )
-        if item.get("cache_hit"):
-            result.cache_hits += 1
-            result.saved_by_disk_cache += cost(usage, price)
-            continue
+        kind = item.get("kind")  # entries without one are actions that carried their calls
+        if kind != "call":
+            result.actions += 1
+            result.by_action[str(item.get("action"))] = (
+                result.by_action.get(str(item.get("action")), 0) + 1
+            )
+            if item.get("cache_hit"):
+                result.cache_hits += 1
+                result.saved_by_disk_cache += cost(usage, price)
+            if kind == "action" or item.get("cache_hit"):
+                continue
         result.prompt_tokens += usage.get("prompt_tokens", 0)
         result.cached_tokens += usage.get("cached_tokens", 0)
         result.completion_tokens += usage.get("completion_tokens", 0)

@@ -68,3 +68,17 @@ def run_total_price(source: str) -> Any:
     namespace: dict[str, Any] = {}
     exec(compile(source, "<edited>", "exec"), namespace)
     return namespace["total_price"](ITEMS)
+
+
+def pseudocode_budget(text: str, lines: tuple[int, int], cap: int = 4096) -> int:
+    """The max_tokens blitzls asks for when converting ``lines`` (0-based, end exclusive) of
+    ``text``: sized from the task, never above ``cap`` (the maxTokens setting)."""
+    from blitzls.actions import BUILTIN_ACTIONS
+    from blitzls.core.request import ActionRequest, Snapshot
+    from blitzls.core.task import prepare
+    from blitzls.prompts import max_tokens_for
+    from blitzls.text.document import split_lines
+
+    snapshot = Snapshot(tuple(split_lines(text)), 1, "python", "inventory.py")
+    request = ActionRequest(BUILTIN_ACTIONS["pseudocode"], snapshot, *lines)
+    return max_tokens_for(prepare(request, "rewrite"), cap)

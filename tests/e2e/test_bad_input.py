@@ -71,7 +71,7 @@ async def test_concurrent_actions_on_one_document_each_land_in_place(
 
     def answer(body: dict[str, object]) -> Reply:
         prompt = str(body["messages"][-1]["content"])  # type: ignore[index]
-        code = "y = x * 2" if "# double x\n```" in prompt else "y = x * 3"
+        code = "y = x * 2" if "def a(x):" in prompt else "y = x * 3"
         return Reply(content=f"```python\n{code}\n```", chunk_chars=3, chunk_delay=0.02)
 
     model_server.responder = answer

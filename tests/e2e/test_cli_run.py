@@ -178,7 +178,7 @@ def test_unusable_reply_then_good_repair_succeeds(
     assert inventory.read_text(encoding="utf-8") == expected_inventory()
     repair = model_server.requests[1].body["messages"]
     assert repair[-2] == {"role": "assistant", "content": "Sorry, I cannot help."}
-    assert "could not be applied" in repair[-1]["content"]
+    assert "Reply with the whole function in one ```python block." in repair[-1]["content"]
 
 
 @pytest.mark.parametrize(

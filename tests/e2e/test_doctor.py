@@ -134,7 +134,8 @@ def test_project_file_problems_are_named_and_json_report(
     report = json.loads(done.stdout)
     failed = [c["detail"] for c in report["checks"] if c["status"] == "fail"]
     assert any("'max_tokens'" in d and "lots" in d for d in failed), failed
-    assert any("'base_url' in .blitzls.toml is ignored" in d for d in failed), failed
+    project = tmp_path / ".blitzls.toml"
+    assert any(f"'base_url' in {project} is ignored" in d for d in failed), failed
     values = {row["key"]: row for row in report["configuration"]}
     assert values["baseUrl"]["value"] == server_env["BLITZLS_BASE_URL"]
     assert values["apiKey"]["value"].startswith("set, ") and TEST_KEY not in done.stdout

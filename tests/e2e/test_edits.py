@@ -50,7 +50,23 @@ def test_cli_instruction_comment_fix_for_every_reply_shape(
     (request,) = model_server.requests
     prompt = request.body["messages"][-1]["content"]
     assert INSTRUCTION in prompt
-    assert "Reply format: EDITS" in prompt
+    assert "Reply with the whole function in one ```python block." in prompt
+
+
+def test_search_replace_is_asked_for_when_configured(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    path = tmp_path / "stats.py"
+    path.write_text(STATS, encoding="utf-8")
+    model_server.enqueue(Reply(content=FIX_SHAPES["fenced"]))
+    env = {**server_env, "BLITZLS_EDIT_FORMAT": "search-replace"}
+    line = str(INSTRUCTION_LINE + 1)
+    done = blitzls(env, "run", "instruction", str(path), "--lines", line, "--write")
+    assert done.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == expected_fixed()
+    (request,) = model_server.requests
+    prompt = request.body["messages"][-1]["content"]
+    assert "Reply with SEARCH/REPLACE blocks" in prompt and "<<<<<<< SEARCH" in prompt
 
 
 def test_cli_edit_with_instruction_flag_changes_only_the_buggy_line(
@@ -289,7 +305,11 @@ async def test_lsp_fix_quickfix_for_a_foreign_diagnostic(
         edits, _ = edits_of(resolved.edit, uri)
     check_stats(apply_text_edits(source, edits, "utf-16"))
     prompt = model_server.requests[0].body["messages"][-1]["content"]
-    assert "line 22 [pytest T100]: median([1, 2]) returns 2, expected 1.5" in prompt
+    line = source.splitlines()[21].strip()
+    assert (
+        f"Reported problem [pytest T100]: median([1, 2]) returns 2, expected 1.5 (at the line "
+        f"`{line}`)" in prompt
+    )
 
 
 @pytest.mark.parametrize(

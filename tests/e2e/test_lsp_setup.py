@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES
+from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, pseudocode_budget
 from tests.e2e.test_lsp_pseudocode import actions_at, open_document
 from tests.support.lsp import capabilities, lsp_session
 from tests.support.scripted_model import Reply, ScriptedModelServer
@@ -37,7 +37,8 @@ async def test_initialization_options_choose_the_model_and_bad_ones_are_named(
     assert any("'maxTokens'" in m and "lots" in m for m in warnings), warnings
     (request,) = model_server.requests
     assert request.body["model"] == "test-model"
-    assert request.body["max_tokens"] == 4096  # the bad value fell back to the default
+    # the bad value fell back to the default cap, which the task-sized budget stays under
+    assert request.body["max_tokens"] == pseudocode_budget(INVENTORY, PSEUDOCODE_LINES)
 
 
 async def _wait_for_log(client: LanguageClient, text: str, count: int = 1) -> None:
@@ -67,7 +68,8 @@ async def test_wrong_type_in_tool_blitzls_is_named_and_the_server_keeps_working(
         warnings
     )
     (request,) = model_server.requests
-    assert request.body["max_tokens"] == 4096  # the bad value fell back to the default
+    # the bad value fell back to the default cap, which the task-sized budget stays under
+    assert request.body["max_tokens"] == pseudocode_budget(INVENTORY, PSEUDOCODE_LINES)
 
 
 async def test_workspace_configuration_is_pulled_and_updated_live(
@@ -100,7 +102,7 @@ async def test_workspace_configuration_is_pulled_and_updated_live(
     # the vllm preset names the model; the explicit base URL from the environment still wins
     assert (second.body["model"], second.body["max_tokens"]) == (
         "Qwen/Qwen2.5-Coder-7B-Instruct",
-        4096,
+        pseudocode_budget(INVENTORY, PSEUDOCODE_LINES),
     )
     assert any("'maxTokens'" in m and "'x'" in m for m in warnings), warnings
 

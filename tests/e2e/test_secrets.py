@@ -69,7 +69,7 @@ def assert_nothing_secret(body: dict[str, Any]) -> None:
 
 def file_context(body: dict[str, Any]) -> list[str]:
     """The file as the prompt shows it (between the first pair of fences of the user message)."""
-    user = contents(body)[1]
+    user = contents(body)[-1]
     match = re.search(r"```\n(.*?)\n```", user, re.DOTALL)
     assert match is not None
     return match.group(1).split("\n")
@@ -87,7 +87,8 @@ def test_the_model_sees_markers_and_the_file_keeps_its_secrets(
 ) -> None:
     assert DEPLOY.splitlines()[PSEUDOCODE[0]].strip().startswith("# add up")
     model_server.enqueue(Reply(content=f"```python\n{INDENTED_LOOP}\n```\n"))
-    done = blitzls(server_env, "run", "pseudocode", str(deploy), "--lines", LINES, "--write")
+    env = {**server_env, "BLITZLS_CONTEXT": "file"}  # the whole file goes with the task
+    done = blitzls(env, "run", "pseudocode", str(deploy), "--lines", LINES, "--write")
     assert done.returncode == 0, done.stderr
     (request,) = model_server.requests
     assert_nothing_secret(request.body)
@@ -98,7 +99,7 @@ def test_the_model_sees_markers_and_the_file_keeps_its_secrets(
     assert shown[3:7] == [REDACTION] * 4
     assert shown[8] == f'AWS_ACCESS_KEY_ID = "{REDACTION}"'
     assert [a for a, b in zip(shown, real, strict=True) if a != b] == [*shown[2:7], shown[8]]
-    assert f"lines {PSEUDOCODE[0] + 1}-{PSEUDOCODE[1]}" in contents(request.body)[1]
+    assert "replace the pseudocode comments" in contents(request.body)[-1]
     edited = deploy.read_text(encoding="utf-8")
     assert edited == expected_deploy()
     assert "\n".join(KEY_BODY) in edited and AWS_ID in edited
@@ -109,11 +110,11 @@ def test_without_redaction_the_file_is_sent_as_it_is(
     deploy: Path, server_env: dict[str, str], model_server: ScriptedModelServer
 ) -> None:
     model_server.enqueue(Reply(content=f"```python\n{INDENTED_LOOP}\n```\n"))
-    env = {**server_env, "BLITZLS_REDACT": "false"}
+    env = {**server_env, "BLITZLS_REDACT": "false", "BLITZLS_CONTEXT": "file"}
     done = blitzls(env, "run", "pseudocode", str(deploy), "--lines", LINES)
     assert done.returncode == 0, done.stderr
     (request,) = model_server.requests
-    assert AWS_ID in contents(request.body)[1] and REDACTION not in contents(request.body)[1]
+    assert AWS_ID in contents(request.body)[-1] and REDACTION not in contents(request.body)[-1]
 
 
 def test_a_reply_that_echoes_the_marker_is_refused(
@@ -135,8 +136,8 @@ def test_a_reply_that_echoes_the_marker_is_refused(
 def test_a_repair_message_does_not_quote_redacted_lines(
     deploy: Path, server_env: dict[str, str], model_server: ScriptedModelServer
 ) -> None:
-    # A SEARCH block that almost matches a key line: the repair message names the nearest
-    # real lines, which must reach the model redacted.
+    # A SEARCH block that almost matches a key line: neither the first request nor the
+    # repair request may carry the key.
     near_miss = "<<<<<<< SEARCH\n" + KEY_BODY[1][:-3] + "zzz\n=======\nx = 1\n>>>>>>> REPLACE\n"
     model_server.enqueue(Reply(content=near_miss), Reply(content=near_miss))
     done = blitzls(
@@ -146,8 +147,7 @@ def test_a_repair_message_does_not_quote_redacted_lines(
     requests = model_server.requests
     assert len(requests) == 2
     repair = contents(requests[1].body)[-1]
-    assert "did not apply" in repair
-    assert REDACTION in repair
+    assert "could not use that reply" in repair and "did not apply" in repair
     for request in requests:
         assert_nothing_secret(request.body)
     assert deploy.read_bytes() == DEPLOY.encode("utf-8")
@@ -218,9 +218,8 @@ async def test_the_language_server_redacts_what_it_sends(
 ) -> None:
     uri = (tmp_path / "deploy.py").as_uri()
     model_server.enqueue(Reply(content=f"```python\n{INDENTED_LOOP}\n```\n", chunk_chars=7))
-    async with lsp_session(
-        server_env, capabilities("vscode"), root_uri=tmp_path.as_uri()
-    ) as client:
+    env = {**server_env, "BLITZLS_CONTEXT": "file"}
+    async with lsp_session(env, capabilities("vscode"), root_uri=tmp_path.as_uri()) as client:
         open_document(client, uri, DEPLOY)
         (action,) = await actions_at(client, uri, (PSEUDOCODE[0], 4))
         resolved = await client.code_action_resolve_async(action)
@@ -247,7 +246,7 @@ async def test_the_language_server_redacts_what_it_sends(
     shown = file_context(request.body)
     assert len(shown) == len(DEPLOY.rstrip("\n").split("\n"))
     assert shown[3:7] == [REDACTION] * 4
-    assert "File: deploy.py" in contents(request.body)[1]
+    assert "The file deploy.py:" in contents(request.body)[-1]
 
 
 def test_huge_lines_are_refused_before_any_request(
@@ -257,7 +256,8 @@ def test_huge_lines_are_refused_before_any_request(
     path.write_text(
         "# turn this into a function\nDATA = '" + "x" * 600_000 + "'\n", encoding="utf-8"
     )
-    done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", "1")
+    env = {**server_env, "BLITZLS_CONTEXT": "file"}  # the file goes with the task
+    done = blitzls(env, "run", "pseudocode", str(path), "--lines", "1")
     assert done.returncode == 3
     assert "limit 400,000" in done.stderr and "select fewer lines" in done.stderr
     assert model_server.request_count == 0

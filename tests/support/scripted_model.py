@@ -55,6 +55,9 @@ class Reply:
     cut_after_chunks: int | None = None  # drop the connection after this many text chunks
     stream_error: dict[str, Any] | None = None  # sent as {"error": ...} after half the chunks
     hang: bool = False  # read the request, then send nothing until the client goes away
+    # after the first text chunk, send ": keepalive" comments this often for keepalive_for s
+    keepalive_every: float | None = None
+    keepalive_for: float = 0.0
 
 
 @dataclass
@@ -392,6 +395,9 @@ class _Handler(BaseHTTPRequestHandler):
                     self._send_chunk(event({}))
             self._wait_until(deadline)
             self._send_chunk(event({name: text}))
+            if index == 0 and reply.keepalive_every:
+                self._keep_alive(reply.keepalive_every, reply.keepalive_for)
+                deadline = time.monotonic()
         if error_at is not None:  # no text at all: the error is the whole stream
             self._send_stream_error(reply)
             return
@@ -404,6 +410,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_chunk(b"data: " + json.dumps(chunk).encode() + b"\n\n")
         self._send_chunk(b"data: [DONE]\n\n")
         self._send(b"0\r\n\r\n")
+
+    def _keep_alive(self, every: float, duration: float) -> None:
+        """SSE comments (and empty deltas) that carry no text, as a stalled server sends."""
+        end = time.monotonic() + duration
+        while time.monotonic() < end:
+            self._wait_until(min(end, time.monotonic() + every))
+            self._send_chunk(b": keepalive\n\n")
 
     def _send_stream_error(self, reply: Reply) -> None:
         """An ``{"error": ...}`` event, then a clean end of the body without ``[DONE]``."""

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from blitzls.actions import BUILTIN_ACTIONS, all_actions, find_action, parse_user_actions
+import pytest
+
+from blitzls.actions import (
+    BUILTIN_ACTIONS,
+    PLACEHOLDERS,
+    TITLE_PLACEHOLDERS,
+    all_actions,
+    check_template,
+    find_action,
+    parse_user_actions,
+)
 
 
 def test_builtin_actions_have_unique_ids_kinds_and_known_placeholders() -> None:
@@ -14,6 +24,9 @@ def test_builtin_actions_have_unique_ids_kinds_and_known_placeholders() -> None:
         spec.task.format(
             language="Python",
             file="a.py",
+            unit="function",
+            doc="docstring",
+            target="",
             first_line=1,
             last_line=2,
             selection="x",
@@ -46,8 +59,8 @@ def test_user_actions_are_validated_one_by_one() -> None:
     assert specs[0].kind == "refactor.rewrite.blitzls.tests"
     assert specs[0].trigger == "scope" and specs[0].output == "auto"
     assert problems == [
-        "action 'bad': unknown placeholder(s) {nonsense} in 'prompt' (known: language, file, "
-        "first_line, last_line, selection, instruction, diagnostics)",
+        "action 'bad': 'prompt': unknown placeholder {nonsense} (known: language, file, unit, "
+        "doc, target, first_line, last_line, selection, instruction, diagnostics)",
         "action 'worse': 'prompt' must be a non-empty string",
         "action 'odd': 'trigger' must be one of comment_block, instruction_comment, scope, "
         "diagnostic, command",
@@ -64,3 +77,47 @@ def test_user_action_replaces_builtin_of_same_id() -> None:
     merged = all_actions(specs)
     assert [a.title for a in merged if a.id == "docstring"] == ["Google docstring"]
     assert len(merged) == len(BUILTIN_ACTIONS)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "title", "problem"),
+    [
+        ("Fix {selection", "t", "'prompt' is not a valid template (expected '}' before end"),
+        ("Fix } now", "t", "'prompt' is not a valid template (Single '}' encountered"),
+        ("Do {} now", "t", "'prompt': positional placeholder {} is not allowed"),
+        ("Do {0} now", "t", "'prompt': positional placeholder {0} is not allowed"),
+        ("{file.__class__}", "t", "'prompt': unknown placeholder {file.__class__}"),
+        ("{selection[0]}", "t", "'prompt': unknown placeholder {selection[0]}"),
+        ("{file!z}", "t", "'prompt': unknown conversion !z in {file}"),
+        ("{file!}", "t", "'prompt' is not a valid template"),
+        ("{file:{language}}", "t", "'prompt': nested placeholders in {file:{language}}"),
+        ("{first_line:s}", "t", "'prompt' cannot be filled in: Unknown format code 's'"),
+        ("{file:d}", "t", "'prompt' cannot be filled in: Unknown format code 'd'"),
+        ("{file:.999999999}", "t", "over 200"),
+        ("ok", "{foo}", "'title': unknown placeholder {foo} (known: instruction, message)"),
+        ("ok", "{selection}", "'title': unknown placeholder {selection}"),
+        ("ok", "{instruction:>2000000000}", "'title': the width or precision in"),
+        ("ok", "Run {", "'title' is not a valid template"),
+    ],
+)
+def test_a_template_that_could_fail_is_refused_at_load_time(
+    prompt: str, title: str, problem: str
+) -> None:
+    specs, problems = parse_user_actions(
+        [
+            {"id": "bad", "title": title, "prompt": prompt},
+            {"id": "good", "title": "Good: {instruction}", "prompt": "Fix {selection} in {file}"},
+        ]
+    )
+    assert [s.id for s in specs] == ["good"]
+    assert len(problems) == 1 and problems[0].startswith("action 'bad': "), problems
+    assert problem in problems[0]
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["{{literal}} {file:>20} {first_line:03d}-{last_line}", "{selection!r} {language!s:^10}", ""],
+)
+def test_valid_templates_pass_and_fill_in(template: str) -> None:
+    check_template(template, PLACEHOLDERS, "prompt")
+    check_template("Run: {instruction!r} {message:.40}", TITLE_PLACEHOLDERS, "title")

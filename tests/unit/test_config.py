@@ -30,7 +30,10 @@ def test_environment_overrides_defaults_and_reports_bad_values_by_name() -> None
     assert settings.model == "qwen2.5-coder"
     assert settings.cache is False
     assert settings.timeout == Settings().timeout
-    assert problems == ["setting 'timeout' must be a number, got 'soon'"]
+    assert problems == [
+        "setting 'timeout' (environment BLITZLS_TIMEOUT) must be a number from 0.1 to 3600, "
+        "got 'soon'; using the default 30.0"
+    ]
 
 
 def test_editor_options_accept_camel_case_and_reject_wrong_types() -> None:
@@ -39,13 +42,19 @@ def test_editor_options_accept_camel_case_and_reject_wrong_types() -> None:
     )
     assert settings.base_url == "http://127.0.0.1:8080/v1"
     assert settings.max_tokens == Settings().max_tokens
-    assert "setting 'maxTokens' must be a whole number, got 'many'" in problems
-    assert "unknown setting 'color'" in problems
+    assert (
+        "setting 'maxTokens' (editor settings) must be a whole number from 1 to 1_000_000, "
+        "got 'many'; using the default 4096"
+    ) in problems
+    assert "unknown setting 'color' (editor settings) is ignored" in problems
 
 
 def test_booleans_are_not_numbers() -> None:
     _, problems = merge(Settings(), {"timeout": True})
-    assert problems == ["setting 'timeout' must be a number, got True"]
+    assert problems == [
+        "setting 'timeout' (editor settings) must be a number from 0.1 to 3600, got True; "
+        "using the default 30.0"
+    ]
 
 
 def test_api_key_sources(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,21 +132,26 @@ def test_every_preset_is_complete_and_local_ones_need_no_key(
 def test_unknown_provider_and_empty_values() -> None:
     settings, problems = merge(Settings(), {"provider": "anthropic", "baseUrl": "", "model": ""})
     assert problems == [
-        "setting 'provider' must be one of xai, openrouter, openai, ollama, llamacpp, vllm, "
-        "local, got 'anthropic'"
+        "setting 'provider' (editor settings) must be one of xai, openrouter, openai, ollama, "
+        "llamacpp, vllm, local, got 'anthropic'; using the default ''"
     ]
     assert settings == Settings()  # empty strings mean "not set"
     assert settings.origin("base_url") == "default"
 
 
 def test_project_file_may_not_choose_the_provider(tmp_path: Path) -> None:
-    from blitzls.config import project_values
+    from blitzls.config import with_project_layer
 
     path = tmp_path / ".blitzls.toml"
     path.write_text('provider = "openrouter"\nmax_tokens = 100\n')
-    values, problems = project_values(path)
-    assert values == {"max_tokens": 100}
-    assert "setting 'provider' in .blitzls.toml is ignored" in problems[0]
+    settings, problems, found = with_project_layer(Settings(), tmp_path)
+    assert found == path
+    assert (settings.provider, settings.max_tokens) == ("", 100)
+    assert problems == [
+        f"setting 'provider' in {path} is ignored: a project file may not set it (set it in "
+        "your editor or environment, not in a file shared with the repository); using the "
+        "default ''"
+    ]
 
 
 def test_embedded_model_is_the_default_only_without_endpoint_or_key(

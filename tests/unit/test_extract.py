@@ -260,16 +260,22 @@ def test_watcher_answer_does_not_depend_on_chunking(text: str, data: st.DataObje
 
 
 def closed_block_exists(visible: str) -> bool:
-    """Independent oracle: does a fence line close an earlier opening fence line?"""
+    """Independent oracle: does a fence line close an earlier opening fence line, with a
+    non-blank line between them (an empty block is no answer)?"""
     fence: tuple[str, int] | None = None
+    filled = False
     for line in visible.split("\n"):
         body = line.lstrip(" \t")
         run = len(body) - len(body.lstrip(body[:1])) if body[:1] in ("`", "~") else 0
         if fence is None:
             if run >= 3 and not (body[0] == "`" and "`" in body[run:]):
-                fence = (body[0], run)
+                fence, filled = (body[0], run), False
         elif run >= fence[1] and body[0] == fence[0] and not body[run:].strip(" \t"):
-            return True
+            if filled:
+                return True
+            fence = None
+        elif line.strip():
+            filled = True
     return False
 
 

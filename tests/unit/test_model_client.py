@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from blitzls.model.client import ChatModel, Completion, Usage
+from blitzls.model.client import OpenAIChatModel as ChatModel
 from blitzls.model.errors import EXIT_CODES, ModelError, status_error
+from blitzls.model.protocol import Completion, Usage
 from tests.support.scripted_model import Reply, ScriptedModelServer, estimate_usage
 
 KEY = "xai-TEST-secret-key-0123456789abcdef"
@@ -158,10 +159,20 @@ async def test_reasoning_in_either_field(
 async def test_reasoning_only_answer_is_returned(
     server: ScriptedModelServer, make_model: MakeModel
 ) -> None:
-    server.enqueue(Reply(content="", reasoning="ran out of tokens", finish_reason="length"))
+    server.enqueue(Reply(content="", reasoning="thought it over"))
     completion = await make_model().complete(MESSAGES)
-    assert (completion.text, completion.reasoning) == ("", "ran out of tokens")
-    assert completion.finish_reason == "length"
+    assert (completion.text, completion.reasoning) == ("", "thought it over")
+    assert completion.finish_reason == "stop"
+
+
+async def test_an_answer_cut_at_the_output_limit_is_an_error(
+    server: ScriptedModelServer, make_model: MakeModel
+) -> None:
+    server.enqueue(Reply(content="```python\ndef f():\n    ret", finish_reason="length"))
+    with pytest.raises(ModelError) as caught:
+        await make_model().complete(MESSAGES)
+    assert caught.value.kind == "cut_off" and caught.value.exit_code == 15
+    assert "output limit" in str(caught.value) and "maxTokens" in str(caught.value)
 
 
 async def test_time_to_first_token_and_pacing(
@@ -458,9 +469,9 @@ async def test_warm_up_in_a_thread_then_reuse(
 def test_constructing_does_not_import_openai() -> None:
     code = (
         "import sys\n"
-        "from blitzls.model.client import ChatModel\n"
-        "m = ChatModel(base_url='http://127.0.0.1:9/v1', model='m', api_key='k')\n"
-        "assert repr(m) == \"ChatModel(base_url='http://127.0.0.1:9/v1', model='m')\"\n"
+        "from blitzls.model.client import OpenAIChatModel\n"
+        "m = OpenAIChatModel(base_url='http://127.0.0.1:9/v1', model='m', api_key='k')\n"
+        "assert repr(m) == \"OpenAIChatModel(base_url='http://127.0.0.1:9/v1', model='m')\"\n"
         "assert 'openai' not in sys.modules, 'openai imported'\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "server")}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from blitzls.config import Settings, from_environment, merge
-from blitzls.engine import redacted_lines
+from blitzls.policy import shown_lines
 from blitzls.secrets import DEFAULT_EXCLUDES, REDACTION, excluded, git_ignored, redact, scrub
 from blitzls.text.document import split_lines
 
@@ -153,7 +153,7 @@ def test_ordinary_code_is_left_alone() -> None:
 def test_redacted_lines_keep_the_line_count_and_every_clean_line() -> None:
     text = ORDINARY_CODE.replace("\n", "\r\n") + f"KEY = '''{pem('EC ', eol=chr(13) + chr(10))}'''"
     lines = split_lines(text)
-    shown = redacted_lines(lines)
+    shown = shown_lines(Settings(), lines)
     assert len(shown) == len(lines)
     changed = [i for i, (a, b) in enumerate(zip(lines, shown, strict=True)) if a != b]
     assert changed == list(range(len(lines) - len(RSA_BODY) - 2, len(lines)))
@@ -162,7 +162,7 @@ def test_redacted_lines_keep_the_line_count_and_every_clean_line() -> None:
 
 def test_scrub_hides_quoted_file_lines_that_were_redacted() -> None:
     real = split_lines(f"KEY = '''{pem('')}'''\nx = 1\n")
-    shown = redacted_lines(real)
+    shown = shown_lines(Settings(), real)
     message = f"Did you mean lines 2-3?\n```\n{RSA_BODY[0]}\n{RSA_BODY[1]}\n```\nx = 1"
     cleaned = scrub(message, real, shown)
     assert RSA_BODY[0] not in cleaned and RSA_BODY[1] not in cleaned

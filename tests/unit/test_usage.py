@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from blitzls import usage_log
-from blitzls.engine import provider_headers
+from blitzls.model.provider import provider_headers
 from blitzls.pricing import cost, price_for
 
 

@@ -50,7 +50,7 @@ def _register(server: BlitzServer) -> None:
             ls.pending_messages.append(
                 types.ShowMessageParams(
                     type=types.MessageType.Warning,
-                    message=f"blitzls: {problem}; using the default",
+                    message=f"blitzls: {problem}",
                 )
             )
 
@@ -76,7 +76,7 @@ def _register(server: BlitzServer) -> None:
         settings = params.settings
         if isinstance(settings, dict) and "blitzls" in settings:  # the push model
             for problem in ls.apply_pulled(settings["blitzls"]):
-                ls.message(f"{problem}; using the default", types.MessageType.Warning)
+                ls.message(problem, types.MessageType.Warning)
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: BlitzServer, params: Any) -> None:

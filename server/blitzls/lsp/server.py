@@ -20,7 +20,7 @@ from pygls.uris import to_fs_path
 
 from blitzls import __version__
 from blitzls.actions import ActionSpec, find_action, parse_user_actions
-from blitzls.config import Settings, find_project_file, merge, project_label, project_values
+from blitzls.config import Settings, merge, with_project_layer
 from blitzls.lsp.progress import model_progress
 from blitzls.lsp.protocol import BlitzProtocol
 from blitzls.text.document import TextDocument
@@ -63,6 +63,7 @@ class BlitzServer(LanguageServer):
         self.init_options: Any = None
         self.pulled_options: Any = None
         self.pending_messages: list[types.ShowMessageParams] = []
+        self.reported_problems: set[str] = set()
         self.user_actions: list[ActionSpec] = []
         self.running: dict[tuple[Any, ...], asyncio.Task[Any]] = {}
         self.cache_warned = False
@@ -91,11 +92,7 @@ class BlitzServer(LanguageServer):
         problems: list[str] = []
         settings = self.base_settings
         if self.root_path:
-            project = find_project_file(Path(self.root_path))
-            if project is not None:
-                values, found = project_values(project)
-                settings, bad = merge(settings, values, source=project_label(project))
-                problems += found + [f"{project.name}: {p}" for p in bad]
+            settings, problems, _ = with_project_layer(settings, Path(self.root_path))
         for options, what in (
             (self.init_options, "initialization options"),
             (self.pulled_options, "workspace configuration"),
@@ -108,7 +105,9 @@ class BlitzServer(LanguageServer):
         if self._engine is not None:
             self._engine.workspace = self.root_path or ""
             self._engine.configure(settings)
-        return problems + more + bad_actions
+        found = [p for p in problems + more + bad_actions if p not in self.reported_problems]
+        self.reported_problems.update(found)  # each problem is shown once, not on every pull
+        return found
 
     async def pull_configuration(self) -> None:
         """Ask the editor for the ``blitzls`` section and apply it (when it can answer)."""
@@ -128,7 +127,7 @@ class BlitzServer(LanguageServer):
         if section is None and self.pulled_options is None:
             return
         for problem in self.apply_pulled(section):
-            self.message(f"{problem}; using the default", types.MessageType.Warning)
+            self.message(problem, types.MessageType.Warning)
         keys = sorted(section) if isinstance(section, Mapping) else []
         self.window_log_message(
             types.LogMessageParams(

@@ -1,7 +1,7 @@
-"""ChatModel: one small adapter over ``openai.AsyncOpenAI`` streaming chat completions.
+"""OpenAIChatModel: one small adapter over ``openai.AsyncOpenAI`` streaming chat completions.
 
-``import openai`` is slow, so it happens in :meth:`ChatModel.warm_up` (meant for a background
-thread) or on the first :meth:`ChatModel.complete`, never at import time. Every failure leaves
+``import openai`` is slow, so it happens in :meth:`OpenAIChatModel.warm_up` (meant for a background
+thread) or on the first :meth:`OpenAIChatModel.complete`, never at import time. Every failure leaves
 as a :class:`~blitzls.model.errors.ModelError`, except cancellation, which closes the stream
 and re-raises ``asyncio.CancelledError``.
 """
@@ -13,8 +13,8 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -24,6 +24,7 @@ from blitzls.model.errors import (
     ModelError,
     bad_response_error,
     connection_error,
+    cut_off_error,
     empty_error,
     endpoint_name,
     key_hint,
@@ -31,51 +32,13 @@ from blitzls.model.errors import (
     status_error,
     timeout_error,
 )
+from blitzls.model.protocol import Completion, TextCallback, Usage
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, AsyncStream
     from openai.types.chat import ChatCompletionChunk
 
-TextCallback = Callable[[str], "bool | None"]  # return True to stop the stream early
-
 _CLOSE_TIMEOUT = 1.0  # seconds allowed for closing a stream
-
-
-@dataclass
-class Usage:
-    """Token counts reported by the endpoint (zeros when it reported none)."""
-
-    prompt_tokens: int = 0
-    cached_tokens: int = 0
-    completion_tokens: int = 0  # xAI: excludes reasoning tokens
-    reasoning_tokens: int = 0
-
-    def to_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Usage:
-        """Build from a mapping; unknown keys and non-integer values are ignored."""
-        values = {
-            name: int(data[name])
-            for name in ("prompt_tokens", "cached_tokens", "completion_tokens", "reasoning_tokens")
-            if isinstance(data.get(name), (int, float)) and not isinstance(data.get(name), bool)
-        }
-        return cls(**values)
-
-
-@dataclass
-class Completion:
-    """One streamed answer."""
-
-    text: str
-    reasoning: str
-    usage: Usage
-    model: str
-    finish_reason: str | None  # None if the stream was stopped early or ended without one
-    seconds: float  # request start to stream end
-    first_token_seconds: float | None  # request start to the first answer (content) text
-    stopped_early: bool  # on_text asked to stop, the stream was closed
 
 
 @dataclass
@@ -90,7 +53,7 @@ class _Collected:
     stopped_early: bool = False
 
 
-class ChatModel:
+class OpenAIChatModel:
     """A streaming chat client for one OpenAI-compatible endpoint and model."""
 
     def __init__(
@@ -115,7 +78,7 @@ class ChatModel:
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:  # never show the key
-        return f"ChatModel(base_url={self.base_url!r}, model={self.model!r})"
+        return f"OpenAIChatModel(base_url={self.base_url!r}, model={self.model!r})"
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -288,6 +251,8 @@ class ChatModel:
         )
         if not completion.text and not completion.reasoning:
             raise empty_error(self.base_url, self.model, got.finish_reason)
+        if not got.stopped_early and got.finish_reason in (None, "length"):
+            raise cut_off_error(self.base_url, got.finish_reason)
         return completion
 
     # -- errors -----------------------------------------------------------------------------------

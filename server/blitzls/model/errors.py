@@ -22,6 +22,7 @@ EXIT_CODES: Final[dict[str, int]] = {
     "bad_response": 10,
     "empty": 11,
     "budget": 13,
+    "cut_off": 15,
     "cancelled": 130,
 }
 KINDS: Final = frozenset(EXIT_CODES)
@@ -39,7 +40,8 @@ class ModelError(Exception):
     Kinds: config (bad or missing settings), auth (401/403), not_found (404: model or URL),
     rate_limit (429), timeout (connect or between-chunk timeout), connection (refused, DNS, TLS,
     dropped mid-stream), server (5xx and other refusals), bad_response (not an OpenAI-style
-    reply), empty (neither answer nor reasoning), cancelled (the user gave up).
+    reply), empty (neither answer nor reasoning), cut_off (the stream ended before the model
+    finished, or at the output limit), cancelled (the user gave up).
     """
 
     def __init__(
@@ -227,4 +229,20 @@ def empty_error(base_url: str, model: str, finish_reason: str | None) -> ModelEr
     why = f" (finish_reason: {finish_reason})" if finish_reason else ""
     return ModelError(
         "empty", f"model '{model}' at {endpoint_host(base_url)} returned an empty answer{why}"
+    )
+
+
+def cut_off_error(base_url: str, finish_reason: str | None) -> ModelError:
+    """The stream ended before the answer did: never apply (or cache) a partial answer."""
+    if finish_reason == "length":
+        return ModelError(
+            "cut_off",
+            f"the answer from {endpoint_host(base_url)} was cut off at the output limit "
+            "(finish_reason: length); nothing was changed — raise maxTokens "
+            "(BLITZLS_MAX_TOKENS) if the code needs more",
+        )
+    return ModelError(
+        "cut_off",
+        f"the answer from {endpoint_host(base_url)} was cut off: the stream ended before the "
+        "model finished (no finish_reason); nothing was changed",
     )

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-__all__ = ["FenceWatcher", "ReplyError", "extract_code", "strip_thinking"]
+__all__ = ["FenceWatcher", "ReplyError", "code_blocks", "extract_code", "strip_thinking"]
 
 
 class ReplyError(ValueError):
@@ -244,8 +244,23 @@ def extract_code(reply: str) -> str:
     return "\n".join(code)
 
 
+def code_blocks(reply: str) -> list[list[str]]:
+    """Every non-empty fenced block of ``reply`` (lines, trimmed of blank lines), in order.
+
+    Without any fence, the reply itself minus obvious chatter is the one block; a fence left
+    open (a cut stream) runs to the end. Thinking is dropped first. Empty when no code remains.
+    """
+    text = strip_thinking(_LINE_BREAK.sub("\n", reply))
+    lines = text.split("\n")
+    blocks = _fenced_blocks(lines)
+    if not blocks:
+        code = _drop_chatter(lines)
+        return [code] if code else []
+    return [trimmed for block in blocks if (trimmed := _trim_blank(block.lines))]
+
+
 class _LineFences:
-    """Line-buffered fence tracker; reports when a fenced block closes.
+    """Line-buffered fence tracker; reports when a fenced block with code in it closes.
 
     "\r" and "\n" each end a line: the empty line inside a "\r\n" cannot open or close a fence.
     """
@@ -253,6 +268,7 @@ class _LineFences:
     def __init__(self) -> None:
         self._parts: list[str] = []
         self._fence: _Fence | None = None
+        self._filled = False  # the open block has a non-blank line
 
     def feed(self, text: str) -> bool:
         closed = False
@@ -264,9 +280,12 @@ class _LineFences:
             pos = match.end()
             if self._fence is None:
                 self._fence = _Fence.opening(line)
+                self._filled = False
             elif self._fence.closed_by(line):
                 self._fence = None
-                closed = True
+                closed = closed or self._filled  # an empty block is no answer
+            elif line.strip():
+                self._filled = True
         if pos < len(text):
             self._parts.append(text[pos:])
         return closed

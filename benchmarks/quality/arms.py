@@ -1,0 +1,170 @@
+"""The two ways a task is put to the model: through ``blitzls run``, and as one plain prompt."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tasks import DISPLAY, FENCE_NAMES, Task, copy_task
+
+BASELINE_ASKS = {
+    "pseudocode": "Complete this {language} function.",
+    "instruction": "Do what the `ai!` comment in this {language} function asks, and remove "
+    "the comment.",
+    "edit": "Change this {language} function: {instruction}",
+    "fix": "Fix this {language} function. A test fails with: {message}",
+    "docstring": "Add a docstring (a doc comment) to this {language} function.",
+    "annotations": "Add type annotations to this {language} function.",
+    "simplify": "Simplify this {language} function without changing what it does.",
+}
+BASELINE_FORMAT = "Reply with the whole function in one ```{fence} block."
+BASELINE_MAX_TOKENS = 2048
+
+
+@dataclass
+class ArmResult:
+    """What one arm did with one task."""
+
+    text: str | None  # the file afterwards; None when nothing was applied (refused)
+    seconds: float
+    error: str = ""
+    exit_code: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def baseline_prompt(task: Task) -> str:
+    lines = task.source.splitlines()
+    first, last = task.scope
+    function = "\n".join(lines[first - 1 : last])
+    ask = BASELINE_ASKS[task.action].format(
+        language=DISPLAY[task.language], instruction=task.instruction, message=task.message
+    )
+    fence = FENCE_NAMES[task.language]
+    return f"{ask} {BASELINE_FORMAT.format(fence=fence)}\n\n```{fence}\n{function}\n```"
+
+
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+def baseline_code(reply: str) -> str:
+    """The longest fenced block of the reply (or the whole reply), without common indent."""
+    reply = reply.replace("\r\n", "\n")
+    blocks = [m.group(2) for m in _FENCE.finditer(reply)]
+    if not blocks and "```" in reply:  # an unclosed fence: take what follows it
+        blocks = [reply.split("```", 1)[1].split("\n", 1)[-1]]
+    code = max(blocks, key=len) if blocks else reply
+    return textwrap.dedent(code).strip("\n")
+
+
+def apply_baseline(task: Task, reply: str) -> str:
+    """Replace the task's scope by the reply's code, indented like the scope's first line."""
+    source = task.source
+    lines = source.splitlines(keepends=True)
+    first, last = task.scope
+    head = lines[first - 1]
+    indent = head[: len(head) - len(head.lstrip(" \t"))]
+    code = baseline_code(reply)
+    new = [(indent + line if line.strip() else "") + "\n" for line in code.split("\n")]
+    if last == len(lines) and not lines[-1].endswith("\n"):
+        new[-1] = new[-1].rstrip("\n")
+    return "".join(lines[: first - 1] + new + lines[last:])
+
+
+def run_baseline(task: Task, base_url: str, model: str, api_key: str) -> ArmResult:
+    body = {
+        "model": model,
+        "messages": [{"role": "user", "content": baseline_prompt(task)}],
+        "temperature": 0,
+        "max_tokens": BASELINE_MAX_TOKENS,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
+    request = urllib.request.Request(
+        base_url.rstrip("/") + "/chat/completions",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {api_key}"},
+    )
+    started = time.perf_counter()
+    parts: list[str] = []
+    try:
+        with urllib.request.urlopen(request, timeout=900) as response:
+            for raw in response:
+                line = raw.decode("utf-8", "replace").strip()
+                if not line.startswith("data:") or line == "data: [DONE]":
+                    continue
+                chunk = json.loads(line[5:])
+                for choice in chunk.get("choices") or []:
+                    parts.append((choice.get("delta") or {}).get("content") or "")
+    except Exception as exc:  # the endpoint failed: the baseline applies nothing
+        return ArmResult(None, time.perf_counter() - started, error=f"request failed: {exc}")
+    seconds = time.perf_counter() - started
+    reply = "".join(parts)
+    return ArmResult(apply_baseline(task, reply), seconds, details={"reply": reply})
+
+
+def run_blitzls(
+    task: Task, base_url: str, model: str, api_key: str, extra_env: dict[str, str]
+) -> ArmResult:
+    """``blitzls run`` on a copy of the task folder, ``--write``; the file afterwards."""
+    with tempfile.TemporaryDirectory(prefix="blitzls-quality-") as tmp:
+        work = copy_task(task, Path(tmp))
+        command = [
+            sys.executable,
+            "-m",
+            "blitzls",
+            "run",
+            task.action,
+            task.file,
+            "--write",
+            "--json",
+            "--no-cache",
+        ]
+        if task.lines:
+            command += ["--lines", task.lines]
+        if task.instruction:
+            command += ["--instruction", task.instruction]
+        if task.message:
+            command += ["--message", task.message]
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("BLITZLS_", "OPENAI_", "XAI_", "OPENROUTER_"))
+        }
+        env.update(
+            BLITZLS_BASE_URL=base_url,
+            BLITZLS_MODEL=model,
+            BLITZLS_API_KEY_ENV="BLITZLS_BENCH_KEY",
+            BLITZLS_BENCH_KEY=api_key,
+            BLITZLS_CACHE_DIR=str(Path(tmp) / "cache"),
+            **extra_env,
+        )
+        started = time.perf_counter()
+        done = subprocess.run(
+            command, cwd=work, env=env, capture_output=True, text=True, timeout=1800
+        )
+        seconds = time.perf_counter() - started
+        try:
+            report = json.loads(done.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            report = {}
+        if done.returncode != 0:
+            error = report.get("error") or done.stderr.strip().splitlines()[-1:] or ["?"]
+            return ArmResult(
+                None,
+                seconds,
+                error=str(error if isinstance(error, str) else error[0]),
+                exit_code=done.returncode,
+                details={"stderr": done.stderr[-2000:]},
+            )
+        text = (work / task.file).read_text(encoding="utf-8")
+        return ArmResult(text, seconds, details={"report": report, "stderr": done.stderr[-2000:]})

@@ -1,0 +1,131 @@
+"""Turn real replies from a benchmark run into test fixtures, and check what blitzls makes of them.
+
+  .venv/bin/python benchmarks/quality/fixtures.py check results/NAME.json
+  .venv/bin/python benchmarks/quality/fixtures.py export results/NAME.json
+
+Both replay every recorded reply through ``blitzls run`` (this checkout) against the scripted
+endpoint and run the task's tests on the result. Replayed are the replies blitzls got in the
+run (in order, repair rounds included) and the plain baseline's whole-function answer, which
+is the shape blitzls asks real models for. ``check`` prints what happens; ``export`` writes
+``tests/fixtures/real_replies/`` entries for the replies blitzls failed to use in the run
+and for every baseline answer that passed its tests, each with the result this checkout
+gives, so the normal test suite notices when a real reply stops applying.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "server"))
+
+from tasks import TASKS_DIR, Task, load, run_tests  # noqa: E402
+from tests.support.replay import FIXTURES, replay  # noqa: E402
+from tests.support.scripted_model import ScriptedModelServer  # noqa: E402
+
+
+def candidates(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """One replayable fixture per blitzls attempt and per baseline answer of the run."""
+    found = []
+    for row in results["rows"]:
+        task = load(TASKS_DIR / row["task"])
+        for arm in ("blitzls", "baseline"):
+            data = row.get(arm)
+            if not data or not data["exchanges"]:
+                continue
+            replies = [x["reply"] for x in data["exchanges"]]
+            if arm == "baseline":
+                replies = replies[:1]
+            found.append(
+                {
+                    "task": task.id,
+                    "model": results["model"],
+                    "recorded": results["date"],
+                    "source_arm": arm,
+                    "verdict_then": data["verdict"],
+                    "action": task.action,
+                    "file": task.file,
+                    "lines": task.lines,
+                    "instruction": task.instruction,
+                    "message": task.message,
+                    "source": task.source,
+                    "replies": replies,
+                }
+            )
+    return found
+
+
+def judge(fixture: dict[str, Any], server: ScriptedModelServer) -> dict[str, Any]:
+    """Replay one fixture; its exit code, result, and whether the result passes the tests."""
+    task: Task = load(TASKS_DIR / fixture["task"])
+    with tempfile.TemporaryDirectory(prefix="blitzls-fixture-") as tmp:
+        done = replay(fixture, server, Path(tmp))
+    passes = done.exit_code == 0 and run_tests(task, done.text).passed
+    return {
+        "exit_code": done.exit_code,
+        "text": done.text,
+        "error": done.error,
+        "requests": done.requests,
+        "passes": passes,
+    }
+
+
+def _name(fixture: dict[str, Any]) -> str:
+    model = re.sub(r"[^a-z0-9.]+", "-", fixture["model"].lower()).strip("-")
+    return f"{fixture['task']}--{model}--{fixture['source_arm']}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=("check", "export"))
+    parser.add_argument("results", type=Path, nargs="+")
+    args = parser.parse_args()
+    outcomes: Counter[str] = Counter()
+    written = 0
+    with ScriptedModelServer() as server:
+        for path in args.results:
+            results = json.loads(path.read_text(encoding="utf-8"))
+            for fixture in candidates(results):
+                now = judge(fixture, server)
+                state = "passes" if now["passes"] else f"exit {now['exit_code']}"
+                if now["exit_code"] == 0 and not now["passes"]:
+                    state = "applied, tests fail"
+                outcomes[f"{fixture['source_arm']}: {state}"] += 1
+                then = fixture["verdict_then"]
+                print(
+                    f"{fixture['task']:40} {fixture['source_arm']:8} then={then:9} now={state}"
+                    + (f" ({now['error']})" if now["error"] else ""),
+                    flush=True,
+                )
+                keep = (
+                    fixture["source_arm"] == "blitzls" and fixture["verdict_then"] != "passed"
+                ) or (fixture["source_arm"] == "baseline" and fixture["verdict_then"] == "passed")
+                if args.command == "export" and keep:
+                    fixture["expect"] = {
+                        "exit_code": now["exit_code"],
+                        "text": now["text"] if now["exit_code"] == 0 else fixture["source"],
+                        "passes_tests": now["passes"],
+                    }
+                    FIXTURES.mkdir(parents=True, exist_ok=True)
+                    target = FIXTURES / f"{_name(fixture)}.json"
+                    target.write_text(
+                        json.dumps(fixture, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+                    )
+                    written += 1
+    for outcome, count in sorted(outcomes.items()):
+        print(f"{count:4}  {outcome}")
+    if args.command == "export":
+        print(f"wrote {written} fixtures to {FIXTURES}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

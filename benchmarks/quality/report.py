@@ -1,0 +1,75 @@
+"""Summary tables of benchmark results (Markdown), per action and in total."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from tasks import ACTIONS
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else ("=" if a == b else "∞")
+
+
+def summary_table(results: dict[str, Any]) -> str:
+    """Per action: verdict counts per arm, lines beyond need, tokens, seconds and ratios."""
+    by_action: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in results["rows"]:
+        by_action[row["action"]].append(row)
+    head = (
+        "| action | tasks | baseline pass | blitzls pass | blitzls wrong / refused / unchanged "
+        "| beyond (base / blitzls) | prompt tok (base / blitzls) | output tok (base / blitzls) "
+        "| median s (base / blitzls) | pass ratio | time ratio |\n"
+        "| --- | ---: | ---: | ---: | --- | --- | --- | --- | --- | ---: | ---: |"
+    )
+    lines = [head]
+    groups = [(a, by_action[a]) for a in ACTIONS if by_action.get(a)]
+    groups.append(("**all**", [r for _, rows in groups for r in rows]))
+    for action, rows in groups:
+        if not all("baseline" in r and "blitzls" in r for r in rows):
+            continue
+        base = Counter(r["baseline"]["verdict"] for r in rows)
+        mine = Counter(r["blitzls"]["verdict"] for r in rows)
+
+        def med(arm: str, key: str, rows: list[dict[str, Any]] = rows) -> float:
+            return _median([float(r[arm][key]) for r in rows])
+
+        ratios = [
+            r["blitzls"]["seconds"] / r["baseline"]["seconds"]
+            for r in rows
+            if r["baseline"]["seconds"] > 0
+        ]
+        lines.append(
+            f"| {action} | {len(rows)} | {base['passed']} | {mine['passed']} "
+            f"| {mine['wrong']} / {mine['refused']} / {mine['unchanged']} "
+            f"| {sum(r['baseline']['beyond'] for r in rows)} / "
+            f"{sum(r['blitzls']['beyond'] for r in rows)} "
+            f"| {med('baseline', 'prompt_tokens'):.0f} / {med('blitzls', 'prompt_tokens'):.0f} "
+            f"| {med('baseline', 'output_tokens'):.0f} / {med('blitzls', 'output_tokens'):.0f} "
+            f"| {med('baseline', 'seconds'):.1f} / {med('blitzls', 'seconds'):.1f} "
+            f"| {_ratio(mine['passed'], base['passed'])} | ×{_median(ratios):.2f} |"
+        )
+    refusals = Counter(
+        r["blitzls"]["error"] for r in results["rows"] if r.get("blitzls", {}).get("error")
+    )
+    if refusals:
+        lines.append("")
+        lines.append("blitzls refusals: " + "; ".join(f"{n}× {e}" for e, n in refusals.items()))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:]:
+        data = json.loads(Path(name).read_text(encoding="utf-8"))
+        print(f"### {data['model']} — {data['date']}, {data['machine']}\n")
+        print(summary_table(data))
+        print()

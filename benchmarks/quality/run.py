@@ -1,0 +1,205 @@
+"""Quality benchmark: blitzls against one plain prompt to the same real model.
+
+Starts ``llama_cpp.server`` (llama-cpp-python's OpenAI-compatible server) on a GGUF model, or
+uses any OpenAI-compatible endpoint, puts a recording proxy in front of it, and runs every task
+(``tasks/``) twice: through ``blitzls run`` and as one plain chat message. Both results are
+tested; the results go to ``results/NAME.json`` and a summary table is printed.
+
+  .venv/bin/python benchmarks/quality/run.py --gguf ~/models/qwen2.5-coder-1.5b.gguf
+  .venv/bin/python benchmarks/quality/run.py --base-url https://api.x.ai/v1 \
+      --model grok-code-fast-1 --api-key-env XAI_API_KEY
+
+See README.md for the task format and docs/quality.md for results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from arms import ArmResult, run_baseline, run_blitzls
+from proxy import RecordingProxy
+from report import summary_table
+from score import lines_beyond_needed, verdict
+from tasks import HERE, Task, load_all
+
+ARMS = ("baseline", "blitzls")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_llama_server(gguf: Path, threads: int, ctx: int) -> tuple[subprocess.Popen[bytes], str]:
+    """``python -m llama_cpp.server`` on ``gguf``; waits until it lists its model."""
+    port = free_port()
+    log = open(HERE / "results" / "llama-server.log", "wb")  # noqa: SIM115 - lives with the child
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(gguf),
+            "--model_alias",
+            gguf.stem,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            str(ctx),
+            "--n_threads",
+            str(threads),
+            "--n_threads_batch",
+            str(threads),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    # The model server gets the CPU before other work on the machine (tests, builds): its
+    # speed is what the benchmark times.
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, child.pid, -5)
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise SystemExit(f"llama_cpp.server exited; see {log.name}")
+        try:
+            with urllib.request.urlopen(url + "/models", timeout=2):
+                return child, url
+        except OSError:
+            time.sleep(0.5)
+    child.kill()
+    raise SystemExit("llama_cpp.server did not start within 300 s")
+
+
+def run_task(
+    task: Task,
+    proxy: RecordingProxy,
+    model: str,
+    api_key: str,
+    order: tuple[str, ...],
+    blitzls_env: dict[str, str],
+) -> dict[str, Any]:
+    row: dict[str, Any] = {"task": task.id, "action": task.action, "language": task.language}
+    for arm in order:
+        proxy.label = f"{task.id}/{arm}"
+        result: ArmResult
+        if arm == "baseline":
+            result = run_baseline(task, proxy.url, model, api_key)
+        else:
+            result = run_blitzls(task, proxy.url, model, api_key, blitzls_env)
+        outcome, test_output = verdict(task, result.text)
+        exchanges = proxy.take(proxy.label)
+        row[arm] = {
+            "verdict": outcome,
+            "error": result.error,
+            "exit_code": result.exit_code,
+            "seconds": round(result.seconds, 2),
+            "beyond": 0
+            if result.text is None
+            else lines_beyond_needed(task.source, result.text, task.solution),
+            "requests": len(exchanges),
+            "prompt_tokens": sum(int(x.usage.get("prompt_tokens") or 0) for x in exchanges),
+            "output_tokens": sum(
+                int(x.usage.get("completion_tokens") or x.chunks) for x in exchanges
+            ),
+            "max_tokens": [x.request.get("max_tokens") for x in exchanges],
+            "exchanges": [asdict(x) for x in exchanges],
+            "test_output": test_output,
+            "result": result.text,
+        }
+        print(
+            f"  {arm:8} {outcome:9} {result.seconds:6.1f}s  beyond={row[arm]['beyond']}"
+            + (f"  ({result.error})" if result.error else ""),
+            flush=True,
+        )
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--gguf", type=Path, help="start llama_cpp.server on this GGUF file")
+    where.add_argument("--base-url", help="an OpenAI-compatible endpoint (…/v1)")
+    parser.add_argument("--model", help="model name at --base-url")
+    parser.add_argument("--api-key-env", default="", help="environment variable with the key")
+    parser.add_argument("--tasks", default="", help="only tasks whose id contains this")
+    parser.add_argument("--arms", choices=("both", *ARMS), default="both")
+    parser.add_argument("--name", help="results/NAME.json (default: the model name)")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--ctx", type=int, default=8192)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="BLITZLS_X=value",
+        help="extra environment for blitzls (repeatable)",
+    )
+    args = parser.parse_args()
+
+    (HERE / "results").mkdir(exist_ok=True)
+    child = None
+    if args.gguf:
+        child, upstream = start_llama_server(args.gguf.resolve(), args.threads, args.ctx)
+        model = args.gguf.stem
+    else:
+        upstream, model = args.base_url, args.model
+        if not model:
+            parser.error("--model is required with --base-url")
+    api_key = os.environ.get(args.api_key_env, "") if args.api_key_env else "no-key"
+    # Generous limits: a loaded machine must not turn slow answers into refusals.
+    blitzls_env = {"BLITZLS_TIMEOUT": "900", "BLITZLS_ACTION_TIMEOUT": "3600"}
+    blitzls_env.update(item.split("=", 1) for item in args.set)
+    proxy = RecordingProxy(upstream).start()
+    tasks = load_all(args.tasks)
+    arms = ARMS if args.arms == "both" else (args.arms,)
+    rows = []
+    started = time.time()
+    try:
+        for index, task in enumerate(tasks):
+            print(f"[{index + 1}/{len(tasks)}] {task.id}", flush=True)
+            order = arms if index % 2 == 0 else tuple(reversed(arms))
+            rows.append(run_task(task, proxy, model, api_key, order, blitzls_env))
+    finally:
+        proxy.stop()
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=30)
+    results = {
+        "model": model,
+        "endpoint": "llama_cpp.server (llama-cpp-python)" if args.gguf else upstream,
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "threads": args.threads,
+        "blitzls_env": blitzls_env,
+        "command": " ".join(sys.argv),
+        "minutes": round((time.time() - started) / 60, 1),
+        "rows": rows,
+    }
+    name = args.name or model
+    out = HERE / "results" / f"{name}.json"
+    out.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(summary_table(results))
+    print(f"results: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+// A token-bucket rate limiter for outgoing API calls.
+
+export class RateLimitError extends Error {
+  constructor(count, waitMs) {
+    super(`rate limited: ${count} token(s) available in ${waitMs} ms`);
+    this.name = "RateLimitError";
+    this.waitMs = waitMs;
+  }
+}
+
+export class TokenBucket {
+  constructor({ capacity, refillPerSecond, now = () => Date.now() }) {
+    this.capacity = capacity;
+    this.refillPerSecond = refillPerSecond;
+    this.now = now;
+    this.tokens = capacity;
+    this.updatedAt = now();
+  }
+
+  refill() {
+    const current = this.now();
+    const elapsedSeconds = (current - this.updatedAt) / 1000;
+    this.tokens = Math.min(this.capacity, this.tokens + elapsedSeconds * this.refillPerSecond);
+    this.updatedAt = current;
+  }
+
+  tryTake(count = 1) {
+    this.refill();
+    if (this.tokens < count) return false;
+    this.tokens -= count;
+    return true;
+  }
+
+  waitTime(count = 1) {
+    this.refill();
+    if (this.tokens >= count) return 0;
+    if (count > this.capacity) return Infinity;
+    return Math.ceil(((count - this.tokens) / this.refillPerSecond) * 1000);
+  }
+
+  take(count = 1) {
+    if (!this.tryTake(count)) {
+      throw new RateLimitError(count, this.waitTime(count));
+    }
+  }
+}
+
+export function perMinute(limit, now) {
+  return new TokenBucket({ capacity: limit, refillPerSecond: limit / 60, now });
+}

@@ -1,0 +1,96 @@
+"""What may be sent and spent: file exclusions, secret redaction, the daily budget.
+
+Everything here runs before a model call; nothing here builds prompts or reads replies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import Sequence
+
+from blitzls.config import Settings
+from blitzls.core.request import Snapshot
+from blitzls.model.errors import ModelError
+from blitzls.secrets import DEFAULT_EXCLUDES, excluded, git_ignored, redact
+from blitzls.text.document import split_lines
+from blitzls.usage_log import today_totals
+
+# Never send megabytes: about 100k tokens is far beyond any targeted edit.
+MAX_PROMPT_CHARS = 400_000
+
+
+async def check_file(settings: Settings, snapshot: Snapshot, workspace: str) -> None:
+    """Refuse a file that an exclude pattern (or, when asked, .gitignore) keeps private."""
+    patterns = (*DEFAULT_EXCLUDES, *settings.exclude)
+    # The absolute path is checked too: the CLI's workspace may be the file's own folder,
+    # and refusing too much is loud while sending too much is silent.
+    candidates = [snapshot.label, snapshot.path]
+    if snapshot.path and workspace:
+        with contextlib.suppress(ValueError):  # another drive
+            candidates.append(os.path.relpath(snapshot.path, workspace))
+    for candidate in candidates:
+        pattern = excluded(candidate, patterns)
+        if pattern is not None:
+            origin = "pattern" if pattern in settings.exclude else "built-in pattern"
+            raise ModelError(
+                "config",
+                f"{snapshot.label} is excluded from model requests by the {origin} "
+                f"'{pattern}' (setting 'exclude'); nothing was sent",
+            )
+    if (
+        settings.respect_gitignore
+        and snapshot.path
+        and await asyncio.to_thread(git_ignored, snapshot.path)
+    ):
+        raise ModelError(
+            "config",
+            f"{snapshot.label} is ignored by git, so it is excluded from model requests "
+            "(setting 'respectGitignore'); nothing was sent",
+        )
+
+
+def shown_lines(settings: Settings, lines: Sequence[str]) -> tuple[str, ...]:
+    """``lines`` as the model may see them: secrets redacted, the line count unchanged."""
+    if not settings.redact:
+        return tuple(lines)
+    shown = split_lines(redact("".join(lines))[0])
+    if len(shown) != len(lines):  # cannot happen: redaction keeps every line break
+        raise ModelError("config", "redacting secrets changed the line count; nothing was sent")
+    return tuple(shown)
+
+
+def shown_text(settings: Settings, text: str) -> str:
+    """Free text (an instruction, diagnostics) as the model may see it."""
+    return redact(text)[0] if settings.redact and text else text
+
+
+def check_prompt_size(messages: Sequence[dict[str, str]]) -> None:
+    size = sum(len(m["content"]) for m in messages)
+    if size > MAX_PROMPT_CHARS:
+        raise ModelError(
+            "config",
+            f"the request would send {size:,} characters to the model (limit "
+            f"{MAX_PROMPT_CHARS:,}): select fewer lines, or lower contextLines — very long "
+            "lines (minified or generated code) make this happen",
+        )
+
+
+def check_budget(settings: Settings) -> None:
+    """Refuse a model call once today's token or money budget is spent."""
+    if not settings.daily_token_budget and not settings.daily_cost_budget:
+        return
+    spent_tokens, spent_cost = today_totals(settings.resolved_cache_dir())
+    if settings.daily_token_budget and spent_tokens >= settings.daily_token_budget:
+        raise ModelError(
+            "budget",
+            f"today's token budget is spent ({spent_tokens} of {settings.daily_token_budget}); "
+            "raise dailyTokenBudget or wait until tomorrow — cached answers still work",
+        )
+    if settings.daily_cost_budget and spent_cost >= settings.daily_cost_budget:
+        raise ModelError(
+            "budget",
+            f"today's budget is spent (${spent_cost:.4f} of ${settings.daily_cost_budget:.2f}); "
+            "raise dailyCostBudget or wait until tomorrow — cached answers still work",
+        )

@@ -1,0 +1,475 @@
+"""The pure edit core: every shape of reply, every outcome and every refusal."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from blitzls.actions import BUILTIN_ACTIONS
+from blitzls.core.apply import apply_reply
+from blitzls.core.errors import (
+    NoChangeError,
+    OutsideScopeError,
+    ReplyError,
+    SyntaxCheckError,
+    TooLargeError,
+    UnsafeTextError,
+)
+from blitzls.core.outcome import outcome_for
+from blitzls.core.repair import repair
+from blitzls.core.request import ActionRequest, Snapshot
+from blitzls.core.task import EditTask, ReplyFormat, prepare
+from blitzls.instructions import find_instruction, remove_instruction
+from blitzls.patch.match import MatchError
+from blitzls.secrets import REDACTION
+from blitzls.text.document import split_lines
+
+MODULE = textwrap.dedent(
+    '''\
+    """Stock records."""
+
+    import json
+
+    LOW = 5
+
+
+    def total_price(items):
+        """Sum price times quantity."""
+        # start a running total at zero
+        # add price times quantity for each item
+        return total
+
+
+    class Shelf:
+        def count(self, items):
+            n = 0
+            for item in items:
+                n += 1
+            return n
+
+        def empty(self):
+            return not self.items
+
+
+    def other():
+        return LOW
+    '''
+)
+# 0-based lines of MODULE
+PSEUDO = (9, 11)  # the two comment lines in total_price
+TOTAL_DEF = 7
+COUNT_LINE = 16  # a line inside Shelf.count
+
+
+def request(
+    text: str,
+    action: str,
+    start: int,
+    end: int,
+    *,
+    scope: str = "target",
+    language: str = "python",
+    replace_line: tuple[int, str | None] | None = None,
+) -> ActionRequest:
+    snapshot = Snapshot(tuple(split_lines(text)), 1, language, "stock.py")
+    return ActionRequest(
+        action=BUILTIN_ACTIONS[action],
+        snapshot=snapshot,
+        start_line=start,
+        end_line=end,
+        scope=scope,  # type: ignore[arg-type]
+        replace_line=replace_line,
+    )
+
+
+def task_for(
+    text: str = MODULE,
+    action: str = "pseudocode",
+    start: int = PSEUDO[0],
+    end: int = PSEUDO[1],
+    *,
+    scope: str = "target",
+    language: str = "python",
+    reply_format: ReplyFormat = "rewrite",
+    replace_line: tuple[int, str | None] | None = None,
+) -> EditTask:
+    req = request(
+        text, action, start, end, scope=scope, language=language, replace_line=replace_line
+    )
+    return prepare(req, reply_format)
+
+
+def fenced(code: str, lang: str = "python") -> str:
+    return f"```{lang}\n{textwrap.dedent(code).strip(chr(10))}\n```"
+
+
+TOTAL_DONE = '''
+def total_price(items):
+    """Sum price times quantity."""
+    total = 0
+    for item in items:
+        total += item["price"] * item["qty"]
+    return total
+'''
+
+
+def changed_lines(old: str, new: str) -> list[str]:
+    """The lines of ``new`` that are not in ``old`` (order kept)."""
+    before = old.splitlines()
+    return [line for line in new.splitlines() if line not in before]
+
+
+# --------------------------------------------------------------------------- preparing
+
+
+def test_pseudocode_in_a_function_shows_the_function_and_allows_only_its_lines() -> None:
+    task = task_for()
+    assert task.shown_kind == "definition"
+    assert task.shown == (TOTAL_DEF, 12)
+    assert task.target == task.allowed == PSEUDO
+    assert task.pseudocode
+
+
+def test_cursor_actions_show_and_allow_the_innermost_definition() -> None:
+    task = task_for(action="simplify", start=COUNT_LINE, end=COUNT_LINE + 1, scope="enclosing")
+    assert task.shown == task.allowed == task.target == (15, 20)
+    assert task.shown_kind == "definition" and task.hint_line == COUNT_LINE
+
+
+def test_a_selection_outside_definitions_is_bare_lines() -> None:
+    task = task_for(action="edit", start=4, end=5)
+    assert (task.shown_kind, task.shown, task.allowed) == ("lines", (4, 5), (4, 5))
+
+
+# --------------------------------------------------------------------------- rewrites
+
+
+def test_the_whole_function_becomes_a_minimal_change() -> None:
+    new = apply_reply(task_for(), fenced(TOTAL_DONE))
+    assert changed_lines(MODULE, new) == [
+        "    total = 0",
+        "    for item in items:",
+        '        total += item["price"] * item["qty"]',
+    ]
+    assert "# start a running total" not in new
+    assert new.endswith("def other():\n    return LOW\n")
+
+
+def test_prose_echoed_instructions_and_a_stray_empty_fence_are_ignored() -> None:
+    reply = (
+        "REPLACEMENT of lines 10-11; its first line starts with 4 spaces.\n```\n```\n"
+        + fenced(TOTAL_DONE)
+        + "\nThis adds up the prices."
+    )
+    new = apply_reply(task_for(), reply)
+    assert "REPLACEMENT" not in new and "    total = 0\n" in new
+
+
+def test_repeated_pseudocode_lines_are_dropped() -> None:
+    reply = fenced(
+        '''
+        def total_price(items):
+            """Sum price times quantity."""
+            # start a running total at zero
+            total = 0
+            # add price times quantity for each item
+            for item in items:
+                total += item["price"] * item["qty"]
+            return total
+        '''
+    )
+    new = apply_reply(task_for(), reply)
+    assert "# start a running total" not in new and "# add price" not in new
+    assert "    total = 0\n    for item in items:\n" in new
+
+
+def test_a_method_answered_at_another_indentation_is_reindented() -> None:
+    reply = fenced(
+        """
+        def count(self, items):
+            return len(items)
+        """
+    )
+    task = task_for(action="simplify", start=COUNT_LINE, end=COUNT_LINE + 1, scope="enclosing")
+    new = apply_reply(task, reply)
+    assert "    def count(self, items):\n        return len(items)\n\n    def empty" in new
+
+
+def test_a_whole_file_answer_that_only_changes_the_target_is_applied() -> None:
+    whole = MODULE.replace(
+        "    # start a running total at zero\n    # add price times quantity for each item\n",
+        "    total = sum(i['price'] * i['qty'] for i in items)\n",
+    )
+    new = apply_reply(task_for(), fenced(whole))
+    assert new == whole
+
+
+def test_a_whole_file_answer_that_changes_other_code_is_refused_not_spliced() -> None:
+    whole = MODULE.replace(
+        "    # start a running total at zero\n    # add price times quantity for each item\n",
+        "    total = sum(i['price'] * i['qty'] for i in items)\n",
+    ).replace("    return LOW\n", "    return LOW * 2\n")
+    with pytest.raises(OutsideScopeError) as caught:
+        apply_reply(task_for(), fenced(whole))
+    assert "return LOW" in str(caught.value)
+    assert caught.value.lines == ("    return LOW",)
+
+
+def test_a_usage_example_after_the_function_is_ignored() -> None:
+    reply = fenced(TOTAL_DONE + "\n\nprint(total_price([{'price': 1, 'qty': 2}]))\n")
+    new = apply_reply(task_for(), reply)
+    assert "print(" not in new
+
+
+def test_an_import_the_new_code_needs_goes_to_the_imports() -> None:
+    reply = fenced("import math\n\n" + TOTAL_DONE.replace("total = 0", "total = math.fsum([])"))
+    new = apply_reply(task_for(), reply)
+    assert new.splitlines()[2:5] == ["import json", "import math", ""]
+
+
+def test_an_import_the_file_already_has_is_not_added_twice() -> None:
+    reply = fenced("import json\n\n" + TOTAL_DONE)
+    assert apply_reply(task_for(), reply).count("import json") == 1
+
+
+def test_decorators_the_model_left_out_are_kept() -> None:
+    text = "import functools\n\n\n@functools.cache\ndef f(x):\n    return x + 1\n"
+    task = task_for(text, action="fix", start=5, end=6, scope="enclosing")
+    new = apply_reply(task, fenced("def f(x):\n    return x + 2\n"))
+    assert "@functools.cache\ndef f(x):\n    return x + 2\n" in new
+
+
+def test_comments_a_lazy_rewrite_dropped_are_kept() -> None:
+    text = "def f(x):\n    # the offset\n    return x + 1\n"
+    task = task_for(text, action="fix", start=2, end=3, scope="enclosing")
+    assert apply_reply(task, fenced("def f(x):\n    return x + 2\n")) == (
+        "def f(x):\n    # the offset\n    return x + 2\n"
+    )
+
+
+def test_an_elision_marker_keeps_the_lines_it_stands_for() -> None:
+    text = "def f(x):\n    a = 1\n    b = 2\n    c = 3\n    return a + b + c + x\n"
+    task = task_for(text, action="fix", start=4, end=5, scope="enclosing")
+    reply = fenced("def f(x):\n    # ... existing code ...\n    return a + b + c - x\n")
+    assert apply_reply(task, reply) == text.replace("c + x", "c - x")
+
+
+def test_code_replaced_by_an_elision_marker_is_refused() -> None:
+    text = "def f(x):\n    a = 1\n    b = 2\n    return a + b + x\n"
+    task = task_for(text, action="fix", start=3, end=4, scope="enclosing")
+    reply = fenced("def f(x):\n    a = 2\n    # ... rest unchanged\n    return a + b - x\n")
+    with pytest.raises(ReplyError, match="leaves out code"):
+        apply_reply(task, reply)
+
+
+def test_a_part_of_the_function_is_placed_by_its_first_and_last_lines() -> None:
+    task = task_for(action="fix", start=COUNT_LINE, end=COUNT_LINE + 1, scope="enclosing")
+    reply = fenced("for item in items:\n    n += 2\nreturn n")
+    new = apply_reply(task, reply)
+    assert "            n += 2\n        return n\n" in new
+    assert "    def count(self, items):\n        n = 0\n" in new
+
+
+def test_a_fragment_that_cannot_be_placed_is_refused() -> None:
+    task = task_for(action="fix", start=COUNT_LINE, end=COUNT_LINE + 1, scope="enclosing")
+    with pytest.raises(ReplyError, match="neither the whole definition"):
+        apply_reply(task, fenced("x = compute()\ny = x"))
+
+
+def test_pseudocode_answered_with_only_its_code_is_fitted_in_place() -> None:
+    reply = fenced('total = 0\nfor item in items:\n    total += item["price"] * item["qty"]')
+    new = apply_reply(task_for(), reply)
+    assert '    total = 0\n    for item in items:\n        total += item["price"]' in new
+
+
+def test_pseudocode_that_also_changes_other_lines_is_refused() -> None:
+    reply = fenced(TOTAL_DONE.replace("total", "acc").replace("acc_price", "total_price"))
+    with pytest.raises(OutsideScopeError) as caught:
+        apply_reply(task_for(), reply)
+    assert caught.value.lines == ("    return total",)
+
+
+def test_an_unchanged_answer_is_no_change() -> None:
+    original = "\n".join(MODULE.splitlines()[15:20])
+    task = task_for(action="simplify", start=COUNT_LINE, end=COUNT_LINE + 1, scope="enclosing")
+    with pytest.raises(NoChangeError, match="the model made no change"):
+        apply_reply(task, fenced(original))
+
+
+def test_a_reply_without_code_is_refused() -> None:
+    with pytest.raises(ReplyError, match="no code"):
+        apply_reply(task_for(), "```python\n\n```")
+
+
+# --------------------------------------------------------------------------- ai! comments
+
+TWO_INSTRUCTIONS = textwrap.dedent(
+    """\
+    def first(x):
+        # ai! add type hints
+        return x
+
+
+    def second(y):
+        # ai! add type hints
+        return y
+    """
+)
+
+
+def instruction_task(text: str, line: int) -> EditTask:
+    lines = split_lines(text)
+    found = find_instruction(lines, line, "python")
+    assert found is not None
+    return task_for(
+        text,
+        action="instruction",
+        start=found.line,
+        end=found.line + 1,
+        scope="enclosing",
+        replace_line=(found.line, remove_instruction(lines, found)),
+    )
+
+
+def test_the_instruction_is_removed_by_position_not_by_text() -> None:
+    task = instruction_task(TWO_INSTRUCTIONS, 1)
+    reply = fenced("def first(x: int) -> int:\n    return x")  # the model dropped the comment
+    new = apply_reply(task, reply)
+    assert new.count("# ai! add type hints") == 1
+    assert new.endswith("def second(y):\n    # ai! add type hints\n    return y\n")
+
+
+def test_an_instruction_the_model_kept_is_removed() -> None:
+    task = instruction_task(TWO_INSTRUCTIONS, 1)
+    reply = fenced("def first(x: int) -> int:\n    # ai! add type hints\n    return x")
+    new = apply_reply(task, reply)
+    assert new.startswith("def first(x: int) -> int:\n    return x\n")
+    assert new.count("# ai! add type hints") == 1
+
+
+def test_a_trailing_instruction_leaves_the_code_before_it() -> None:
+    text = "def f(x):\n    return x + 1  # ai! handle None\n"
+    task = instruction_task(text, 1)
+    reply = fenced("def f(x):\n    if x is None:\n        return 0\n    return x + 1")
+    assert apply_reply(task, reply) == (
+        "def f(x):\n    if x is None:\n        return 0\n    return x + 1\n"
+    )
+
+
+# --------------------------------------------------------------------------- SEARCH/REPLACE
+
+
+def test_search_replace_blocks_are_applied_within_the_definition() -> None:
+    task = task_for(
+        action="fix",
+        start=COUNT_LINE,
+        end=COUNT_LINE + 1,
+        scope="enclosing",
+        reply_format="search-replace",
+    )
+    reply = "<<<<<<< SEARCH\n            n += 1\n=======\n            n += 2\n>>>>>>> REPLACE\n"
+    assert "n += 2" in apply_reply(task, reply)
+
+
+def test_search_replace_that_matches_nothing_is_a_match_error() -> None:
+    task = task_for(action="fix", start=COUNT_LINE, end=COUNT_LINE + 1, scope="enclosing")
+    reply = "<<<<<<< SEARCH\n    nothing like this\n=======\n    x\n>>>>>>> REPLACE\n"
+    with pytest.raises(MatchError):
+        apply_reply(task, reply)
+
+
+# --------------------------------------------------------------------------- safety
+
+
+def test_nul_bytes_are_refused() -> None:
+    with pytest.raises(UnsafeTextError, match="U\\+0000"):
+        apply_reply(task_for(), fenced(TOTAL_DONE.replace("total = 0", "total = 0\0")))
+
+
+def test_the_redaction_marker_is_never_written() -> None:
+    reply = fenced(TOTAL_DONE.replace("total = 0", f"total = '{REDACTION}'"))
+    with pytest.raises(UnsafeTextError, match="redaction marker"):
+        apply_reply(task_for(), reply)
+
+
+def test_an_enormous_reply_is_refused() -> None:
+    body = "\n".join(f"    total += {i}" for i in range(5000))
+    reply = fenced(f"def total_price(items):\n    total = 0\n{body}\n    return total\n")
+    with pytest.raises(TooLargeError, match=r"would add [\d,]+ lines"):
+        apply_reply(task_for(action="fix", start=9, end=10, scope="enclosing"), reply)
+
+
+def test_a_syntax_error_is_refused() -> None:
+    reply = fenced(TOTAL_DONE.replace("for item in items:", "for item in items"))
+    with pytest.raises(SyntaxCheckError):
+        apply_reply(task_for(), reply)
+
+
+# --------------------------------------------------------------------------- line endings
+
+
+def test_crlf_files_get_crlf_lines() -> None:
+    text = MODULE.replace("\n", "\r\n")
+    new = apply_reply(task_for(text), fenced(TOTAL_DONE))
+    assert "    total = 0\r\n" in new and "\n" not in new.replace("\r\n", "")
+
+
+def test_a_function_at_the_unterminated_end_stays_unterminated() -> None:
+    text = "import os\n\n\ndef f(x):\n    return x + 1"
+    task = task_for(text, action="fix", start=4, end=5, scope="enclosing")
+    assert apply_reply(task, fenced("def f(x):\n    return x + 2")) == text.replace("+ 1", "+ 2")
+
+
+def test_tab_indented_files_keep_tabs() -> None:
+    text = "package m\n\nfunc f(x int) int {\n\treturn x + 1\n}\n"
+    task = task_for(text, action="fix", start=3, end=4, scope="enclosing", language="go")
+    reply = fenced("func f(x int) int {\n    return x + 2\n}", "go")
+    assert apply_reply(task, reply) == text.replace("x + 1", "x + 2")
+
+
+def test_non_ascii_and_emoji_survive() -> None:
+    text = 'def greet(name):\n    # say hello 👋 to name\n    return ""\n'
+    task = task_for(text, start=1, end=2)
+    reply = fenced('def greet(name):\n    msg = f"héllo 👋 {name}"\n    return ""')
+    expected = 'def greet(name):\n    msg = f"héllo 👋 {name}"\n    return ""\n'
+    assert apply_reply(task, reply) == expected
+
+
+# --------------------------------------------------------------------------- outcome, repair
+
+
+def test_the_outcome_is_the_smallest_whole_line_region() -> None:
+    req = request(MODULE, "pseudocode", *PSEUDO)
+    task = prepare(req, "rewrite")
+    outcome = outcome_for(req, task, apply_reply(task, fenced(TOTAL_DONE)), "m")
+    assert (outcome.start_line, outcome.end_line) == PSEUDO
+    assert outcome.old_text == (
+        "    # start a running total at zero\n    # add price times quantity for each item\n"
+    )
+    assert outcome.new_text.startswith("    total = 0\n")
+    assert outcome.snapshot.text[outcome.anchor_start : outcome.anchor_end].startswith(
+        "def total_price"
+    )
+
+
+def test_a_failed_search_replace_is_repaired_as_a_rewrite() -> None:
+    task = task_for(action="fix", start=COUNT_LINE, end=COUNT_LINE + 1, scope="enclosing")
+    task = prepare(
+        request(MODULE, "fix", COUNT_LINE, COUNT_LINE + 1, scope="enclosing"), "search-replace"
+    )
+    fixed, message = repair(ReplyError("no match"), task, "method", "python")
+    assert fixed.reply_format == "rewrite"
+    assert "Reply with the whole method in one ```python block." in message
+
+
+def test_repairing_a_change_outside_names_the_lines_to_keep() -> None:
+    problem = OutsideScopeError("outside", ("    return total",))
+    fixed, message = repair(problem, task_for(), "function", "python")
+    assert "keep `return total` exactly as it was" in message
+    assert fixed.reply_format == "rewrite"
+
+
+def test_unsafe_replies_get_no_repair_round() -> None:
+    with pytest.raises(UnsafeTextError):
+        repair(UnsafeTextError("NUL"), task_for(), "function", "python")
