@@ -308,3 +308,11 @@ def test_a_broken_connection_is_explained_as_a_crash_only_after_one(
         assert endpoint_module.explain_failure(timeout) is timeout
     finally:
         endpoint_module.stop_embedded()
+
+
+def test_generation_uses_half_the_cores_unless_told() -> None:
+    from blitzls.local.child import cpu_threads, thread_counts
+
+    cores = cpu_threads()
+    assert thread_counts() == (max(cores // 2, 1), cores)
+    assert thread_counts(3) == (3, 3)

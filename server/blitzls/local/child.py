@@ -35,17 +35,32 @@ def cpu_threads() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-def build_app(model: Path, name: str, *, n_ctx: int, threads: int) -> Any:
+def thread_counts(threads: int = 0) -> tuple[int, int]:
+    """(threads generating, threads reading the prompt): ``threads`` for both when given.
+
+    By default the prompt is read with every core and the answer generated with half of
+    them: generating one token at a time makes llama.cpp's threads wait for each other, and
+    when another program keeps a core busy that wait stalls everything (measured on 2 busy
+    cores with Qwen2.5-Coder-1.5B: 0.3 tokens/s with 2 threads, 3.0 with 1).
+    """
+    if threads > 0:
+        return threads, threads
+    cores = cpu_threads()
+    return max(cores // 2, 1), cores
+
+
+def build_app(model: Path, name: str, *, n_ctx: int, threads: int = 0) -> Any:
     """llama-cpp-python's FastAPI app with the model loaded (this takes a few seconds)."""
     from llama_cpp.server.app import create_app
     from llama_cpp.server.settings import ModelSettings, ServerSettings
 
+    generating, reading = thread_counts(threads)
     model_settings = ModelSettings(
         model=str(model),
         model_alias=name,
         n_ctx=n_ctx,
-        n_threads=threads,
-        n_threads_batch=threads,
+        n_threads=generating,
+        n_threads_batch=reading,
         # Logits only for the last token: the server's default keeps them for every prompt
         # token, which costs n_ctx x vocabulary floats (5 GB for Qwen at 8192) and time.
         logits_all=False,
@@ -123,7 +138,7 @@ def serve(
     on_ready: Callable[[], None] | None = None,
 ) -> None:
     """Load the model, then answer on ``listener`` until stopped. Raises if loading fails."""
-    app = build_app(model, name, n_ctx=n_ctx, threads=threads or cpu_threads())
+    app = build_app(model, name, n_ctx=n_ctx, threads=threads)
     import uvicorn
 
     config = uvicorn.Config(

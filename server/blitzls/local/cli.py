@@ -41,7 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--ctx", type=int, default=DEFAULT_N_CTX, help=f"context size in tokens ({DEFAULT_N_CTX})"
     )
     parser.add_argument(
-        "--threads", type=int, default=None, help="CPU threads (default: all this process may use)"
+        "--threads",
+        type=int,
+        default=None,
+        help="CPU threads (default: every core reads the prompt, half of them generate)",
     )
 
 
