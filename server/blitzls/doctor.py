@@ -67,6 +67,9 @@ def configuration_rows(settings: Settings, *, embedded: bool = False) -> list[tu
         if embedded and f.name == "model" and settings.origin(f.name) == "default":
             rows.append(("model", settings.effective_model(), auto))
             continue
+        if embedded and f.name == "model" and settings.origin(f.name) == "provider local":
+            rows.append(("model", settings.effective_model(True), "provider local, localModel"))
+            continue
         if f.name == "api_key":
             shown = mask(value) or "(not set)"
         elif f.name == "provider" and not value:
@@ -105,7 +108,7 @@ def check_settings(problems: list[str]) -> list[Check]:
 
 def check_key(settings: Settings, embedded: bool) -> Check:
     if embedded:
-        return Check("API key", "ok", "not needed: the embedded model runs in this process")
+        return Check("API key", "ok", "not needed: the embedded model runs on this machine")
     key = settings.resolved_api_key()
     if key == LOCAL_API_KEY:
         return Check("API key", "ok", f"not needed for {settings.base_url} (this machine)")
@@ -127,19 +130,116 @@ def check_key(settings: Settings, embedded: bool) -> Check:
     )
 
 
-def check_embedded(settings: Settings) -> Check:
-    from blitzls.local import find_model, unavailable_reason
+def check_embedded(settings: Settings, *, prepare: bool = False) -> list[Check]:
+    """llama-cpp-python with its server, and the model file.
 
-    reason = unavailable_reason(settings.local_model)
+    A registry model not yet assembled is assembled and verified now when ``prepare`` (the
+    endpoint check is about to use it), with progress on a terminal; else it is reported as
+    "assembled on first use".
+    """
+    from blitzls.local import (
+        INSTALL_COMMAND,
+        find_model,
+        missing_modules,
+        registry_spec,
+        unavailable_reason,
+    )
+
+    setting = settings.local_model
+    reason = unavailable_reason(setting)
     if reason is not None:
-        fix = (
-            "point BLITZLS_LOCAL_MODEL / 'localModel' at an existing GGUF file, or unset it"
-            if settings.local_model
-            else "CMAKE_ARGS=\"-DGGML_NATIVE=OFF\" pip install 'blitzls[local]', "
-            "or choose a provider (BLITZLS_PROVIDER=xai, ollama, ...)"
-        )
-        return Check("embedded model", "fail", reason, fix)
-    return Check("embedded model", "ok", f"{find_model(settings.local_model)}")
+        spec = registry_spec(setting)
+        if missing_modules() or not setting:
+            fix = f"{INSTALL_COMMAND}, or choose a provider (BLITZLS_PROVIDER=xai, ollama, ...)"
+        elif spec is None:
+            fix = (
+                "point BLITZLS_LOCAL_MODEL / 'localModel' at an existing GGUF file or a known "
+                "model name, or unset it"
+            )
+        else:
+            from blitzls.local.assemble import install_hint
+
+            fix = f"{install_hint(spec)}, or unset BLITZLS_LOCAL_MODEL / 'localModel'"
+        return [Check("embedded model", "fail", reason, fix)]
+    runtime = Check("embedded runtime", "ok", f"llama-cpp-python {_version('llama_cpp_python')}")
+    spec = registry_spec(setting)
+    if spec is None:
+        path = find_model(setting)
+        assert path is not None  # unavailable_reason checked it
+        head = _head(path)
+        if head != b"GGUF":
+            return [
+                runtime,
+                Check(
+                    "embedded model",
+                    "fail",
+                    f"{path} is not a GGUF file (it starts with {head!r})",
+                    "point BLITZLS_LOCAL_MODEL / 'localModel' at a .gguf model file",
+                ),
+            ]
+        return [runtime, Check("embedded model", "ok", f"{path} ({_size(path.stat().st_size)})")]
+    from blitzls.local.assemble import (
+        AssemblyError,
+        ensure_model,
+        is_verified,
+        target_path,
+        terminal_progress,
+    )
+
+    path = target_path(spec)
+    size = _size(spec.size)
+    if is_verified(spec, path):
+        return [runtime, Check("embedded model", "ok", f"{spec.title}, verified: {path} ({size})")]
+    if not prepare:
+        return [
+            runtime,
+            Check(
+                "embedded model",
+                "ok",
+                f"{spec.title}: its {len(spec.parts)} part packages are installed; assembled "
+                f"into {path} ({size}) on first use",
+            ),
+        ]
+    started = time.perf_counter()
+    try:
+        ensure_model(spec, terminal_progress(f"assembling {spec.title} (once)"))
+    except AssemblyError as exc:
+        return [
+            runtime,
+            Check(
+                "embedded model",
+                "fail",
+                str(exc),
+                "reinstall the part packages: pip install --force-reinstall "
+                + " ".join(spec.requirements()),
+            ),
+        ]
+    seconds = time.perf_counter() - started
+    return [
+        runtime,
+        Check(
+            "embedded model",
+            "ok",
+            f"{spec.title}, assembled and verified in {seconds:.1f} s: {path} ({size})",
+        ),
+    ]
+
+
+def _version(distribution: str) -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "(version unknown)"
+
+
+def _head(path: Any) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4)
+    except OSError:
+        return b""
 
 
 async def check_endpoint(settings: Settings, engine: Any) -> list[Check]:
@@ -292,7 +392,7 @@ async def diagnose(
     engine = Engine(settings, use_cache=False)
     checks = check_settings(problems)
     if engine.embedded:
-        checks.append(check_embedded(settings))
+        checks += await asyncio.to_thread(check_embedded, settings, prepare=network)
     key = check_key(settings, engine.embedded)
     checks.append(key)
     target = (

@@ -1,560 +1,318 @@
-"""The local endpoint's wire format, waiting, locking and cancellation, with a stand-in model.
+"""The embedded endpoint's supervision: start on demand, crash and restart, refusal, no orphans.
 
-The stand-in (``FakeBackend``) replaces llama.cpp only; HTTP, SSE framing, the lock and the
-cancellation path are the real ones. The real model is exercised in tests/e2e/test_local_model.py.
+The child is a stand-in (tests/support/stand_in_child.py) with the real child's command line
+and status lines, serving the scripted OpenAI-compatible endpoint on the inherited socket;
+the supervision, the sockets, the pipes and the signals are real. The real model runs in
+tests/e2e/test_local_model.py.
 """
 
 from __future__ import annotations
 
-import http.client
-import importlib.machinery
-import importlib.util
+import hashlib
+import importlib
 import json
-import socket
-import threading
+import logging
+import os
+import signal
+import subprocess
+import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openai
 import pytest
 
-import blitzls.local as local
 from blitzls.local import endpoint as endpoint_module
-from blitzls.local.endpoint import LocalEndpoint
-from blitzls.local.generation import (
-    Generation,
-    Prepared,
-    StopScanner,
-    TextSink,
-    answer_budget,
-    common_prefix,
-    context_problem,
-    loop_problem,
-    repeating_period,
-)
-from blitzls.local.protocol import ChatRequest, RequestProblem, Usage, parse_chat_request
+from blitzls.local.assemble import target_path
+from blitzls.local.endpoint import RETRY_AFTER_FAILURE, UNAVAILABLE_CODE, EmbeddedEndpoint
+from tests.unit.test_local_assembly import CHUNKS, make_parts, spec_for
 
-PIECES = ["def ", "f(x):\n", "    return ", "x * 2  # é😀", "\n"]
-MODEL = "fake-model"
+ROOT = Path(__file__).resolve().parents[2]
+STAND_IN = [sys.executable, "-m", "tests.support.stand_in_child"]
+CODE = "```python\nx = 1\n```\n"
 
 
-class FakeBackend:
-    """Hands out scripted text pieces like a model would, recording what happened."""
-
-    n_ctx = 64
-
-    def __init__(
-        self,
-        pieces: list[str] | None = None,
-        *,
-        delay: float = 0.0,
-        prompt_tokens: int = 9,
-        fail_after: int | None = None,
-    ) -> None:
-        self.pieces = PIECES if pieces is None else pieces
-        self.delay = delay
-        self.prompt_tokens = prompt_tokens
-        self.fail_after = fail_after
-        self.requests: list[ChatRequest] = []
-        self.sent = 0  # pieces handed to the sink, over all generations
-        self.cancelled = threading.Event()
-        self.running = 0
-        self.most_running = 0
-        self._count = threading.Lock()
-
-    def prepare(self, request: ChatRequest) -> Prepared:
-        self.requests.append(request)
-        budget = answer_budget(self.prompt_tokens, self.n_ctx, request.max_tokens)
-        return Prepared(
-            tokens=list(range(self.prompt_tokens)),
-            max_tokens=budget,
-            stops=request.stop,
-            temperature=request.temperature,
-            top_p=request.top_p,
-            seed=request.seed,
-        )
-
-    def generate(self, prepared: Prepared, sink: TextSink) -> Generation:
-        with self._count:
-            self.running += 1
-            self.most_running = max(self.most_running, self.running)
-        try:
-            return self._generate(prepared, sink)
-        finally:
-            with self._count:
-                self.running -= 1
-
-    def _generate(self, prepared: Prepared, sink: TextSink) -> Generation:
-        produced = 0
-        for piece in self.pieces[: prepared.max_tokens]:
-            if self.fail_after is not None and produced == self.fail_after:
-                raise loop_problem(produced, 3)
-            time.sleep(self.delay)
-            if not sink(piece):
-                self.cancelled.set()
-                return Generation(None, Usage(self.prompt_tokens, produced))
-            produced += 1
-            self.sent += 1
-        finish = "length" if produced < len(self.pieces) else "stop"
-        return Generation(finish, Usage(self.prompt_tokens, produced, cached_tokens=4))
+def plan(tmp_path: Path, name: str = "model.gguf", **behaviour: Any) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps({"load": "ok", "reply": CODE, **behaviour}), encoding="utf-8")
+    return path
 
 
 @pytest.fixture
-def start() -> Iterator[Callable[..., tuple[LocalEndpoint, str]]]:
-    """Start endpoints around given backends; stop them all afterwards."""
-    started: list[LocalEndpoint] = []
-
-    def run(factory: Callable[[], Any]) -> tuple[LocalEndpoint, str]:
-        endpoint = LocalEndpoint(Path("fake.gguf"), model_name=MODEL, backend_factory=factory)
-        url = endpoint.start()
-        started.append(endpoint)
-        return endpoint, url
-
-    yield run
-    for endpoint in started:
-        endpoint.stop(timeout=5)
+def endpoints() -> Iterator[list[EmbeddedEndpoint]]:
+    made: list[EmbeddedEndpoint] = []
+    yield made
+    for endpoint in made:
+        endpoint.stop()
 
 
-def body(**fields: Any) -> dict[str, Any]:
-    return {"model": MODEL, "messages": [{"role": "user", "content": "hi"}], **fields}
+def start(made: list[EmbeddedEndpoint], model: Path, **options: Any) -> EmbeddedEndpoint:
+    endpoint = EmbeddedEndpoint(model, command=STAND_IN, **options)
+    made.append(endpoint)
+    return endpoint
 
 
-def post(url: str, payload: Any, *, raw: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
-    host, port = url.split("//")[1].split("/")[0].split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=20)
-    data = raw if raw is not None else json.dumps(payload).encode()
-    connection.request("POST", "/v1/chat/completions", data, {"Content-Type": "application/json"})
-    response = connection.getresponse()
-    content = response.read()
-    headers = {k.lower(): v for k, v in response.getheaders()}
-    connection.close()
-    return response.status, headers, content
+def client(endpoint: EmbeddedEndpoint) -> openai.OpenAI:
+    return openai.OpenAI(base_url=endpoint.url, api_key="blitzls-local", max_retries=0, timeout=20)
 
 
-def get(url: str, path: str) -> tuple[int, Any]:
-    host, port = url.split("//")[1].split("/")[0].split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=20)
-    connection.request("GET", path)
-    response = connection.getresponse()
-    payload = json.loads(response.read())
-    connection.close()
-    return response.status, payload
-
-
-def events(content: bytes) -> list[Any]:
-    """The ``data:`` payloads of an SSE body, JSON-decoded except [DONE]."""
-    result: list[Any] = []
-    for block in content.decode("utf-8").split("\n\n"):
-        for line in block.split("\n"):
-            if line.startswith("data: "):
-                data = line[len("data: ") :]
-                result.append(data if data == "[DONE]" else json.loads(data))
-    return result
-
-
-# -- streaming and whole replies --------------------------------------------------------------
-
-
-def test_stream_has_openai_chunk_shape_usage_and_done(start: Any) -> None:
-    fake = FakeBackend()
-    _, url = start(lambda: fake)
-    status, headers, content = post(
-        url, body(stream=True, stream_options={"include_usage": True}, max_tokens=50)
-    )
-    assert status == 200
-    assert headers["content-type"].startswith("text/event-stream")
-    found = events(content)
-    assert found[-1] == "[DONE]"
-    chunks = found[:-1]
-    assert {c["id"] for c in chunks} == {chunks[0]["id"]} and chunks[0]["id"].startswith(
-        "chatcmpl-"
-    )
-    assert all(c["object"] == "chat.completion.chunk" and c["model"] == MODEL for c in chunks)
-    assert chunks[0]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
-    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks if c["choices"])
-    assert text == "".join(PIECES)
-    final = chunks[-2]["choices"][0]
-    assert final["finish_reason"] == "stop" and final["delta"] == {}
-    assert all(c["usage"] is None for c in chunks[:-1])
-    assert chunks[-1]["choices"] == []
-    assert chunks[-1]["usage"] == {
-        "prompt_tokens": 9,
-        "completion_tokens": len(PIECES),
-        "total_tokens": 9 + len(PIECES),
-        "prompt_tokens_details": {"cached_tokens": 4},
-        "completion_tokens_details": {"reasoning_tokens": 0},
-    }
-
-
-def test_stream_without_include_usage_has_no_usage_fields(start: Any) -> None:
-    _, url = start(FakeBackend)
-    _, _, content = post(url, body(stream=True))
-    chunks = [e for e in events(content) if e != "[DONE]"]
-    assert all("usage" not in c for c in chunks)
-    assert all(c["choices"] for c in chunks)
-
-
-def test_whole_reply_is_one_chat_completion(start: Any) -> None:
-    fake = FakeBackend()
-    _, url = start(lambda: fake)
-    status, headers, content = post(url, body(max_tokens=2, stop=["END"]))
-    assert status == 200 and headers["content-type"] == "application/json"
-    reply = json.loads(content)
-    assert reply["object"] == "chat.completion" and reply["model"] == MODEL
-    assert reply["choices"][0]["message"] == {
-        "role": "assistant",
-        "content": "def f(x):\n",
-        "refusal": None,
-    }
-    assert reply["choices"][0]["finish_reason"] == "length"
-    assert reply["usage"]["completion_tokens"] == 2
-    assert fake.requests[0].stop == ("END",)
-    assert fake.requests[0].temperature == 0.0  # deterministic unless asked otherwise
-
-
-def test_real_openai_client_reads_the_stream(start: Any) -> None:
-    import openai
-
-    _, url = start(FakeBackend)
-    client = openai.OpenAI(base_url=url, api_key="blitzls-local", max_retries=0)
-    stream = client.chat.completions.create(
-        model=MODEL,
-        messages=[{"role": "user", "content": "hi"}],
-        stream=True,
-        stream_options={"include_usage": True},
-    )
-    text, usage, finish = "", None, None
-    for chunk in stream:
-        for choice in chunk.choices:
-            text += choice.delta.content or ""
-            finish = choice.finish_reason or finish
-        usage = chunk.usage or usage
-    assert text == "".join(PIECES)
-    assert finish == "stop"
-    assert usage is not None and usage.completion_tokens == len(PIECES)
-    models = client.models.list()
-    assert [m.id for m in models.data] == [MODEL]
-    client.close()
-
-
-def test_models_and_health(start: Any) -> None:
-    _, url = start(FakeBackend)
-    status, models = get(url, "/v1/models")
-    assert status == 200 and models["object"] == "list"
-    assert [m["id"] for m in models["data"]] == [MODEL]
-    assert get(url, f"/v1/models/{MODEL}")[1]["id"] == MODEL
-    missing_status, missing = get(url, "/v1/models/other")
-    assert missing_status == 404 and missing["error"]["code"] == "model_not_found"
-    # health reports the load; the fake loads at once
-    deadline = time.monotonic() + 5
-    while get(url, "/health")[0] != 200 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert get(url, "/health") == (200, {"status": "ok", "model": MODEL})
-
-
-# -- errors -----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "param"),
-    [
-        (b"{not json", None),
-        (b"[]", None),
-        (json.dumps({"messages": []}).encode(), "messages"),
-        (json.dumps(body(n=2)).encode(), "n"),
-        (json.dumps(body(temperature=3)).encode(), "temperature"),
-        (json.dumps(body(max_tokens=0)).encode(), "max_tokens"),
-        (json.dumps(body(stop=["a", "b", "c", "d", "e"])).encode(), "stop"),
-        (json.dumps({"messages": [{"role": "tool", "content": "x"}]}).encode(), "messages[0].role"),
-    ],
-)
-def test_bad_requests_get_openai_error_objects(start: Any, raw: bytes, param: str | None) -> None:
-    _, url = start(FakeBackend)
-    status, headers, content = post(url, None, raw=raw)
-    assert status == 400 and headers["content-type"] == "application/json"
-    error = json.loads(content)["error"]
-    assert error["type"] == "invalid_request_error" and error["param"] == param
-    assert error["message"]
-
-
-def test_unknown_route_and_method(start: Any) -> None:
-    _, url = start(FakeBackend)
-    status, payload = get(url, "/v1/nothing")
-    assert status == 404 and payload["error"]["code"] == "not_found"
-    host, port = url.split("//")[1].split("/")[0].split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
-    connection.request("DELETE", "/v1/models")
-    response = connection.getresponse()
-    assert response.status == 405 and json.loads(response.read())["error"]["message"]
-    connection.close()
-
-
-def test_missing_content_length_is_refused(start: Any) -> None:
-    _, url = start(FakeBackend)
-    host, port = url.split("//")[1].split("/")[0].split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as sock:
-        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n\r\n")
-        reply = b""
-        while chunk := sock.recv(65536):  # the server closes the connection after answering
-            reply += chunk
-    assert reply.startswith(b"HTTP/1.1 411")
-    assert b'"length_required"' in reply
-
-
-def test_prompt_too_long_is_a_400_with_the_openai_code(start: Any) -> None:
-    _, url = start(lambda: FakeBackend(prompt_tokens=64))
-    status, _, content = post(url, body(stream=True))
-    assert status == 400
-    error = json.loads(content)["error"]
-    assert error["code"] == "context_length_exceeded" and "64 tokens" in error["message"]
-
-
-def test_error_in_the_middle_of_a_stream_is_an_error_event(start: Any) -> None:
-    _, url = start(lambda: FakeBackend(fail_after=2))
-    status, _, content = post(url, body(stream=True))
-    assert status == 200
-    found = events(content)
-    assert "[DONE]" not in found
-    text = "".join(e["choices"][0]["delta"].get("content", "") for e in found if e.get("choices"))
-    assert text == "".join(PIECES[:2])
-    assert found[-1]["error"]["code"] == "repetition_loop"
-
-
-def test_openai_client_raises_on_a_stream_error(start: Any) -> None:
-    import openai
-
-    _, url = start(lambda: FakeBackend(fail_after=1))
-    client = openai.OpenAI(base_url=url, api_key="blitzls-local", max_retries=0)
-    with pytest.raises(openai.APIError, match="stuck repeating"):
-        for _ in client.chat.completions.create(
-            model=MODEL, messages=[{"role": "user", "content": "hi"}], stream=True
-        ):
-            pass
-    client.close()
-
-
-def test_a_model_that_fails_to_load_gives_503(start: Any) -> None:
-    def broken() -> FakeBackend:
-        raise RuntimeError("bad magic in model file")
-
-    endpoint, url = start(broken)
-    status, _, content = post(url, body())
-    assert status == 503
-    error = json.loads(content)["error"]
-    assert error["code"] == "model_not_loaded" and "bad magic" in error["message"]
-    assert get(url, "/health")[0] == 500
-    assert endpoint.load_error is not None
-
-
-# -- waiting, locking, cancelling -------------------------------------------------------------
-
-
-def test_requests_wait_for_the_model_and_streams_get_keep_alives(
-    start: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(endpoint_module, "KEEP_ALIVE_SECONDS", 0.2)
-    release = threading.Event()
-
-    def slow_load() -> FakeBackend:
-        release.wait(10)
-        return FakeBackend()
-
-    endpoint, url = start(slow_load)
-    assert not endpoint.loaded.is_set()
-    assert get(url, "/health") == (503, {"status": "loading"})
-    threading.Timer(1.0, release.set).start()
-    started = time.monotonic()
-    status, _, content = post(url, body(stream=True))
-    assert status == 200 and time.monotonic() - started >= 0.9
-    text = content.decode("utf-8")
-    assert text.startswith(": waiting\n\n")  # sent before any data, while the model loaded
-    assert events(content)[-1] == "[DONE]"
-
-
-def test_one_generation_at_a_time(start: Any) -> None:
-    fake = FakeBackend(delay=0.05)
-    _, url = start(lambda: fake)
-    results: list[int] = []
-
-    def one() -> None:
-        results.append(post(url, body())[0])
-
-    threads = [threading.Thread(target=one) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert results == [200, 200, 200]
-    assert fake.most_running == 1
-    assert fake.sent == 3 * len(PIECES)
-
-
-def test_closing_the_connection_stops_the_generation(start: Any) -> None:
-    pieces = [f"line {i}\n" for i in range(400)]
-    fake = FakeBackend(pieces, delay=0.02)  # 8 s if nobody stops it
-    endpoint, url = start(lambda: fake)
-    host, port = url.split("//")[1].split("/")[0].split(":")
-    payload = json.dumps(body(stream=True)).encode()
-    with socket.create_connection((host, int(port)), timeout=10) as sock:
-        sock.sendall(
-            b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-            b"\r\nContent-Length: %d\r\n\r\n%s" % (len(payload), payload)
+def ask(endpoint: EmbeddedEndpoint) -> str:
+    with client(endpoint) as c:
+        reply = c.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "hi"}], max_tokens=50
         )
-        received = b""
-        while b"line 2" not in received:
-            received += sock.recv(4096)
-    assert fake.cancelled.wait(5)
-    assert fake.sent < 100
-    # the lock is free again: the next request is answered at once
-    fake.pieces = PIECES
-    fake.delay = 0.0
-    assert post(url, body())[0] == 200
-    assert endpoint.generation_lock.acquire(timeout=1)
-    endpoint.generation_lock.release()
+    return reply.choices[0].message.content or ""
 
 
-def test_stop_cancels_a_running_generation(start: Any) -> None:
-    fake = FakeBackend([f"{i} " for i in range(1000)], delay=0.01)
-    endpoint, url = start(lambda: fake)
-    outcome: list[int] = []
-    thread = threading.Thread(target=lambda: outcome.append(post(url, body())[0]))
-    thread.start()
-    deadline = time.monotonic() + 5
-    while fake.sent < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    endpoint.stop(timeout=5)
-    assert fake.cancelled.is_set()
-    thread.join(10)
-    assert outcome == [503]  # told why, not just disconnected
-    assert fake.sent < 1000
+def alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting to be reaped counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
-# -- pure parts ---------------------------------------------------------------------------------
+def wait_gone(pid: int, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
-def test_request_parsing_defaults_and_fields() -> None:
-    request = parse_chat_request(
-        json.dumps(
-            {
-                "model": "m",
-                "messages": [
-                    {"role": "developer", "content": "rules"},
-                    {
-                        "role": "user",
-                        "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}],
-                    },
-                    {"role": "assistant", "content": None},
-                ],
-                "max_completion_tokens": 7,
-                "stop": "##",
-                "stream": True,
-                "stream_options": {"include_usage": True},
-            }
-        ).encode()
+def test_the_url_is_ready_at_once_and_the_child_starts_with_the_first_request(
+    endpoints: list[EmbeddedEndpoint], tmp_path: Path
+) -> None:
+    started = time.perf_counter()
+    endpoint = start(endpoints, plan(tmp_path, load_seconds=0.5))
+    assert time.perf_counter() - started < 0.2
+    assert endpoint.url == f"http://127.0.0.1:{endpoint.port}/v1"
+    time.sleep(0.3)
+    assert endpoint.pid is None and endpoint.starts == 0  # nothing runs until asked
+    assert ask(endpoint) == CODE  # waited in the backlog while the child loaded
+    assert endpoint.pid is not None and endpoint.starts == 1
+    assert ask(endpoint) == CODE and endpoint.starts == 1
+
+
+def test_a_child_killed_mid_answer_fails_that_request_and_the_next_one_restarts_it(
+    endpoints: list[EmbeddedEndpoint], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    endpoint = start(endpoints, plan(tmp_path, reply="x = 1\n" * 200, tps=20))
+    with client(endpoint) as c:
+        stream = c.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "hi"}], stream=True
+        )
+        first = next(iter(stream))
+        assert first is not None
+        pid = endpoint.pid
+        assert pid is not None
+        with caplog.at_level(logging.WARNING, logger="blitzls.local"):
+            os.kill(pid, signal.SIGSEGV)
+            with pytest.raises(openai.APIConnectionError):
+                for _ in stream:
+                    pass
+            assert wait_gone(pid)
+            deadline = time.monotonic() + 5
+            while endpoint.last_exit is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+    assert endpoint.last_exit is not None and "killed by SIGSEGV" in endpoint.last_exit
+    assert any("killed by SIGSEGV" in r.getMessage() for r in caplog.records)
+    assert "next action starts it again" in caplog.text
+    assert ask(endpoint).startswith("x = 1") and endpoint.starts == 2
+    assert endpoint.pid not in (None, pid)
+
+
+def test_a_child_that_cannot_load_is_reported_by_a_503_and_not_retried_at_once(
+    endpoints: list[EmbeddedEndpoint], tmp_path: Path
+) -> None:
+    endpoint = start(endpoints, plan(tmp_path, load="error"))
+    with pytest.raises(openai.InternalServerError) as caught:
+        ask(endpoint)
+    assert caught.value.status_code == 503
+    assert caught.value.response.headers["x-should-retry"] == "false"
+    error = caught.value.body
+    assert isinstance(error, dict) and error["code"] == UNAVAILABLE_CODE
+    assert error["message"] == "cannot load model.gguf: bad magic"
+    started = time.perf_counter()
+    with pytest.raises(openai.InternalServerError, match="bad magic"):
+        ask(endpoint)
+    assert time.perf_counter() - started < 1.0 and endpoint.starts == 1  # remembered
+    assert RETRY_AFTER_FAILURE >= 5
+
+
+def test_a_child_that_dies_while_loading_is_reported_with_its_last_words(
+    endpoints: list[EmbeddedEndpoint], tmp_path: Path
+) -> None:
+    endpoint = start(endpoints, plan(tmp_path, load="exit"))
+    with pytest.raises(openai.InternalServerError) as caught:
+        ask(endpoint)
+    message = str(caught.value.body and caught.value.body["message"])  # type: ignore[index]
+    assert message == (
+        "the model process ended while loading (exit status 3: stand-in: dying while loading)"
     )
-    assert [dict(m) for m in request.messages] == [
-        {"role": "system", "content": "rules"},
-        {"role": "user", "content": "ab"},
-        {"role": "assistant", "content": ""},
-    ]
-    assert request.max_tokens == 7 and request.stop == ("##",)
-    assert request.stream and request.include_usage
-    assert request.temperature == 0.0 and request.seed is None
-    with pytest.raises(RequestProblem) as problem:
-        parse_chat_request(json.dumps(body(messages=[{"role": "user", "content": 3}])).encode())
-    assert problem.value.param == "messages[0].content"
 
 
-@pytest.mark.parametrize(
-    ("pieces", "stops", "expected"),
-    [
-        (["ab", "c<", "|end", "|>tail"], ["<|end|>"], "abc"),
-        (["x<", "y"], ["<|end|>"], "x<y"),  # a false start is released
-        (["😀é", "STO", "P!"], ["STOP"], "😀é"),
-        (["no stops here"], [], "no stops here"),
-        (["ab", "cd"], ["zz", "bc"], "a"),  # the earliest stop wins
-    ],
-)
-def test_stop_scanner(pieces: list[str], stops: list[str], expected: str) -> None:
-    scanner = StopScanner(stops)
-    emitted = "".join(scanner.feed(p) for p in pieces) + scanner.flush()
-    assert emitted == expected
-    assert scanner.stopped == (expected != "".join(pieces))
+def test_a_missing_model_file_is_reported_without_starting_a_child(
+    endpoints: list[EmbeddedEndpoint], tmp_path: Path
+) -> None:
+    endpoint = start(endpoints, tmp_path / "gone.gguf")
+    with pytest.raises(openai.InternalServerError, match="no model file at"):
+        ask(endpoint)
+    assert endpoint.starts == 0
 
 
-def test_stop_scanner_holds_back_only_a_possible_stop() -> None:
-    scanner = StopScanner(["```\n"])
-    assert scanner.feed("code\n``") == "code\n"
-    assert scanner.feed("x") == "``x"
+def test_a_registry_model_is_assembled_on_first_use_then_served(
+    endpoints: list[EmbeddedEndpoint], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    behaviour = json.dumps({"load": "ok", "reply": CODE}).encode()
+    chunks = [behaviour[:10], behaviour[10:]]  # the "GGUF" is the stand-in's plan
+    site.mkdir()
+    make_parts(site, "served", chunks)
+    importlib.invalidate_caches()
+    spec = spec_for("served", chunks)
+    endpoint = start(endpoints, target_path(spec), spec=spec)
+    assert not target_path(spec).exists()
+    assert ask(endpoint) == CODE
+    assert target_path(spec).read_bytes() == behaviour
 
 
-def test_repeating_period_finds_loops_only() -> None:
-    cycle = [5, 6, 7, 8, 9, 10, 11]
-    looping = list(range(100, 130)) + cycle * 40
-    assert repeating_period(looping, window=240, max_period=60) == len(cycle)
-    assert repeating_period(list(range(300)), window=240) == 0
-    assert repeating_period(cycle * 3, window=240) == 0  # too short to tell
-    assert repeating_period([1] * 240) == 1
+def test_a_model_that_fails_verification_is_refused_with_the_reason(
+    endpoints: list[EmbeddedEndpoint], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    make_parts(site, "tampered", CHUNKS)
+    importlib.invalidate_caches()
+    spec = spec_for("tampered", CHUNKS, sha256=hashlib.sha256(b"other").hexdigest())
+    endpoint = start(endpoints, target_path(spec), spec=spec)
+    with pytest.raises(openai.InternalServerError, match="is not the published file"):
+        ask(endpoint)
+    assert endpoint.starts == 0 and not target_path(spec).exists()
 
 
-def test_answer_budget_caps_by_room_left() -> None:
-    assert answer_budget(100, 8192, 4096) == 4096
-    assert answer_budget(6000, 8192, 4096) == 2192
-    assert answer_budget(10, 50, None) == 40
-    with pytest.raises(RequestProblem) as problem:
-        answer_budget(50, 50, 10)
-    assert problem.value.code == "context_length_exceeded"
-    assert context_problem(9000, 8192).status == 400
-    assert common_prefix([1, 2, 3], [1, 2, 4, 5]) == 2
+def test_stopping_without_waiting_returns_at_once_and_still_ends_a_stubborn_child(
+    tmp_path: Path,
+) -> None:
+    endpoint = EmbeddedEndpoint(plan(tmp_path, ignore_stdin=True), command=STAND_IN)
+    assert ask(endpoint) == CODE
+    pid = endpoint.pid
+    assert pid is not None
+    started = time.perf_counter()
+    endpoint.stop(wait=False)
+    assert time.perf_counter() - started < 0.1
+    assert alive(pid)  # it ignores its closed pipe...
+    assert wait_gone(pid, endpoint_module.STOP_GRACE + 5)  # ...so it is killed after the grace
 
 
-# -- finding the model ------------------------------------------------------------------------
-
-
-def fake_specs(monkeypatch: pytest.MonkeyPatch, *, llama: bool, shipped_dir: Path | None) -> None:
-    real = importlib.util.find_spec
-
-    def find_spec(name: str, package: str | None = None) -> Any:
-        if name == "llama_cpp":
-            return importlib.machinery.ModuleSpec(name, None) if llama else None
-        if name == local.SHIPPED_PACKAGE:
-            if shipped_dir is None:
-                return None
-            spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
-            spec.submodule_search_locations = [str(shipped_dir)]
-            return spec
-        return real(name, package)
-
-    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
-
-
-def test_find_model_prefers_the_explicit_file(
+def test_switching_the_model_file_does_not_wait_for_the_old_child(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / local.SHIPPED_FILE).write_bytes(b"GGUF")
-    own = tmp_path / "mine.gguf"
-    own.write_bytes(b"GGUF")
-    fake_specs(monkeypatch, llama=True, shipped_dir=tmp_path)
-    assert local.find_model() == tmp_path / local.SHIPPED_FILE
-    assert local.find_model(str(own)) == own
-    assert local.find_model(str(tmp_path / "missing.gguf")) is None
-    assert local.unavailable_reason() is None
-    assert local.unavailable_reason(str(own)) is None
-    assert local.model_name_for(tmp_path / local.SHIPPED_FILE) == local.DEFAULT_MODEL_NAME
-    assert local.model_name_for(own) == "mine"
+    monkeypatch.setattr(endpoint_module, "EmbeddedEndpoint", _StandInEndpoint)
+    first = plan(tmp_path, "a.gguf", ignore_stdin=True)
+    second = plan(tmp_path, "b.gguf")
+    try:
+        url = endpoint_module.embedded_base_url(first)
+        old = endpoint_module.current_endpoint()
+        assert old is not None and ask(old) == CODE and old.pid is not None
+        pid = old.pid
+        started = time.perf_counter()
+        other = endpoint_module.embedded_base_url(second)
+        assert time.perf_counter() - started < 0.1  # the old child takes 3 s to be killed
+        assert other != url and endpoint_module.embedded_base_url(second) == other
+        current = endpoint_module.current_endpoint()
+        assert current is not None and ask(current) == CODE
+        assert wait_gone(pid, endpoint_module.STOP_GRACE + 5)
+    finally:
+        endpoint_module.stop_embedded()
+    assert endpoint_module.current_endpoint() is None
 
 
-def test_unavailable_reasons_say_what_to_do(
+class _StandInEndpoint(EmbeddedEndpoint):
+    def __init__(self, model_path: Path, **options: Any) -> None:
+        super().__init__(model_path, command=STAND_IN, **options)
+
+
+ORPHAN_PARENT = """
+import sys, time, urllib.request, json
+sys.path[:0] = [{server!r}, {root!r}]
+from pathlib import Path
+from blitzls.local.endpoint import EmbeddedEndpoint
+endpoint = EmbeddedEndpoint(Path({model!r}), command={command!r})
+body = json.dumps({{"model": "m", "messages": [{{"role": "user", "content": "hi"}}]}}).encode()
+request = urllib.request.Request(endpoint.url + "/chat/completions", body,
+                                 {{"Content-Type": "application/json"}})
+urllib.request.urlopen(request, timeout=20).read()
+print(endpoint.pid, flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_the_child_never_outlives_its_parent(tmp_path: Path, how: signal.Signals) -> None:
+    script = ORPHAN_PARENT.format(
+        server=str(ROOT / "server"), root=str(ROOT), model=str(plan(tmp_path)), command=STAND_IN
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    assert alive(child)
+    parent.send_signal(how)
+    parent.wait(10)
+    assert wait_gone(child, 5), f"the child {child} outlived its parent ({how.name})"
+
+
+def test_a_normal_exit_stops_the_child(tmp_path: Path) -> None:
+    script = ORPHAN_PARENT.format(
+        server=str(ROOT / "server"), root=str(ROOT), model=str(plan(tmp_path)), command=STAND_IN
+    ).replace("time.sleep(120)", "sys.exit(0)")
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=30
+    )
+    child = int(done.stdout)
+    assert wait_gone(child, 1)
+
+
+def test_a_broken_connection_is_explained_as_a_crash_only_after_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake_specs(monkeypatch, llama=False, shipped_dir=tmp_path)
-    reason = local.unavailable_reason()
-    assert reason is not None and local.INSTALL_COMMAND in reason
-    assert 'CMAKE_ARGS="-DGGML_NATIVE=OFF"' in reason
-    fake_specs(monkeypatch, llama=True, shipped_dir=None)
-    reason = local.unavailable_reason()
-    assert reason is not None and local.MODEL_ENV in reason and "pip install" in reason
-    assert local.find_model() is None
-    reason = local.unavailable_reason(str(tmp_path / "nope.gguf"))
-    assert reason is not None and "nope.gguf" in reason and "\n" not in reason
+    from blitzls.model.errors import ModelError
+
+    monkeypatch.setattr(endpoint_module, "EmbeddedEndpoint", _StandInEndpoint)
+    broken = ModelError("connection", "the connection to 127.0.0.1:1 broke mid-answer")
+    try:
+        endpoint_module.embedded_base_url(plan(tmp_path, reply="x = 1\n" * 200, tps=20))
+        endpoint = endpoint_module.current_endpoint()
+        assert endpoint is not None and ask(endpoint).startswith("x = 1")
+        assert endpoint_module.explain_failure(broken, wait=0.1) is broken  # no crash yet
+        timeout = ModelError("timeout", "127.0.0.1:1 timed out")
+        pid = endpoint.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        explained = endpoint_module.explain_failure(broken, wait=5)
+        assert explained.kind == "connection"
+        assert str(explained) == (
+            "the embedded model crashed (killed by SIGKILL) while answering; the next action "
+            "starts it again"
+        )
+        assert endpoint_module.explain_failure(timeout) is timeout
+    finally:
+        endpoint_module.stop_embedded()
+
+
+def test_generation_uses_half_the_cores_unless_told() -> None:
+    from blitzls.local.child import cpu_threads, thread_counts
+
+    cores = cpu_threads()
+    assert thread_counts() == (max(cores // 2, 1), cores)
+    assert thread_counts(3) == (3, 3)

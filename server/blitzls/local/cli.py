@@ -1,15 +1,26 @@
-"""``blitzls local-server``: serve the local model on loopback in the foreground."""
+"""``blitzls local-server``: serve the local model on loopback in the foreground.
+
+It is llama-cpp-python's own OpenAI-compatible server, run on the embedded model (assembled
+first if needed, with progress on the terminal) or on any GGUF file.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
-import threading
 from collections.abc import Sequence
 
-from blitzls.local import MODEL_ENV, find_model, unavailable_reason
-from blitzls.local.generation import DEFAULT_N_CTX
+from blitzls.local import (
+    DEFAULT_N_CTX,
+    MODEL_ENV,
+    find_model,
+    model_name_for,
+    registry_spec,
+    unavailable_reason,
+)
+from blitzls.local.registry import DEFAULT_MODEL
 
 DEFAULT_PORT = 8012
 
@@ -22,9 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--model",
-        metavar="PATH",
+        metavar="PATH_OR_NAME",
         default=None,
-        help=f"a GGUF model file (env {MODEL_ENV}; default: the bundled SmolLM2-135M-Instruct)",
+        help=f"a GGUF file or a known model name (env {MODEL_ENV}; default: {DEFAULT_MODEL})",
     )
     parser.add_argument(
         "--ctx", type=int, default=DEFAULT_N_CTX, help=f"context size in tokens ({DEFAULT_N_CTX})"
@@ -33,59 +44,71 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--threads",
         type=int,
         default=None,
-        help="CPU threads (default: all cores read the prompt, half of them generate)",
+        help="CPU threads (default: every core reads the prompt, half of them generate)",
     )
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run the endpoint until Ctrl-C. Prints the base URL on the first line of stdout."""
+    """Serve until Ctrl-C. Prints the base URL on the first line of stdout."""
     setting = args.model if args.model is not None else os.environ.get(MODEL_ENV, "")
     reason = unavailable_reason(setting)
     model = find_model(setting)
     if reason is not None or model is None:
         print(f"blitzls: {reason or 'no local model'}", file=sys.stderr)
         return 2
+    spec = registry_spec(setting)
+    if spec is not None:
+        from blitzls.local.assemble import AssemblyError, ensure_model, terminal_progress
+
+        try:
+            model = ensure_model(spec, terminal_progress(f"assembling {spec.title} (once)"))
+        except AssemblyError as exc:
+            print(f"blitzls: {exc}", file=sys.stderr)
+            return 1
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(
             f"blitzls: warning: listening on {args.host}: anyone who can reach it can use the "
             "model (there is no authentication)",
             file=sys.stderr,
         )
-    import logging
-
-    from blitzls.local.endpoint import LocalEndpoint
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("blitzls: %(message)s"))
-    local_log = logging.getLogger("blitzls.local")
-    local_log.addHandler(handler)
-    local_log.setLevel(logging.INFO)
-    local_log.propagate = False
-
-    endpoint = LocalEndpoint(
-        model, host=args.host, port=args.port, n_ctx=args.ctx, threads=args.threads
-    )
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     try:
-        url = endpoint.start()
+        listener = socket.create_server((args.host, args.port), family=family, backlog=64)
     except OSError as exc:
         print(
             f"blitzls: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
             file=sys.stderr,
         )
         return 1
+    host, port = listener.getsockname()[:2]
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/v1"
     print(url, flush=True)
-    print(f"blitzls: serving {endpoint.model_name} ({model}); Ctrl-C stops", file=sys.stderr)
-    try:
-        endpoint.wait_loaded()
-        if endpoint.load_error:
-            print(f"blitzls: cannot load {model}: {endpoint.load_error}", file=sys.stderr)
-            return 1
+    sys.stdout = sys.stderr  # the library prints a line whenever a client hangs up
+    name = model_name_for(model)
+    print(f"blitzls: loading {name} ({model}); Ctrl-C stops", file=sys.stderr, flush=True)
+
+    def ready() -> None:
         print(f"blitzls: model loaded; try BLITZLS_BASE_URL={url}", file=sys.stderr, flush=True)
-        threading.Event().wait()  # until Ctrl-C
+
+    from blitzls.local.child import serve
+
+    try:
+        serve(
+            listener,
+            model,
+            name,
+            n_ctx=args.ctx,
+            threads=args.threads or 0,
+            access_log=True,
+            on_ready=ready,
+        )
     except KeyboardInterrupt:
         print("blitzls: stopping", file=sys.stderr)
+    except Exception as exc:
+        print(f"blitzls: cannot load {model}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     finally:
-        endpoint.stop(timeout=5.0)
+        listener.close()
     return 0
 
 

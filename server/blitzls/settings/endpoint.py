@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from blitzls.settings.keys import api_key
-from blitzls.settings.providers import EMBEDDED_BASE_URL, EMBEDDED_MODEL
+from blitzls.settings.providers import EMBEDDED_BASE_URL
 from blitzls.settings.schema import DEFAULT_ORIGIN, Settings
 
 
@@ -37,6 +37,8 @@ def effective_model(settings: Settings, embedded: bool | None = None) -> str:
     """
     if embedded is None:
         embedded = uses_embedded_model(settings)
-    if embedded and settings.origin("model") == DEFAULT_ORIGIN:
-        return EMBEDDED_MODEL
+    if embedded and settings.origin("model") in (DEFAULT_ORIGIN, "provider local"):
+        from blitzls.local import model_name
+
+        return model_name(settings.local_model)
     return settings.model

