@@ -112,10 +112,22 @@ def run_baseline(task: Task, base_url: str, model: str, api_key: str) -> ArmResu
     return ArmResult(apply_baseline(task, reply), seconds, details={"reply": reply})
 
 
-def run_blitzls(
-    task: Task, base_url: str, model: str, api_key: str, extra_env: dict[str, str]
-) -> ArmResult:
-    """``blitzls run`` on a copy of the task folder, ``--write``; the file afterwards."""
+def endpoint_env(base_url: str, model: str, api_key: str) -> dict[str, str]:
+    """The settings that point blitzls at one OpenAI-compatible endpoint and model."""
+    return {
+        "BLITZLS_BASE_URL": base_url,
+        "BLITZLS_MODEL": model,
+        "BLITZLS_API_KEY_ENV": "BLITZLS_BENCH_KEY",
+        "BLITZLS_BENCH_KEY": api_key,
+    }
+
+
+def run_blitzls(task: Task, extra_env: dict[str, str]) -> ArmResult:
+    """``blitzls run`` on a copy of the task folder, ``--write``; the file afterwards.
+
+    ``extra_env`` says where the model is (:func:`endpoint_env`, or the embedded model's
+    ``BLITZLS_PROVIDER=local``) and any other settings.
+    """
     with tempfile.TemporaryDirectory(prefix="blitzls-quality-") as tmp:
         work = copy_task(task, Path(tmp))
         command = [
@@ -140,14 +152,8 @@ def run_blitzls(
             for key, value in os.environ.items()
             if not key.startswith(("BLITZLS_", "OPENAI_", "XAI_", "OPENROUTER_"))
         }
-        env.update(
-            BLITZLS_BASE_URL=base_url,
-            BLITZLS_MODEL=model,
-            BLITZLS_API_KEY_ENV="BLITZLS_BENCH_KEY",
-            BLITZLS_BENCH_KEY=api_key,
-            BLITZLS_CACHE_DIR=str(Path(tmp) / "cache"),
-            **extra_env,
-        )
+        env["BLITZLS_CACHE_DIR"] = str(Path(tmp) / "cache")
+        env.update(extra_env)
         started = time.perf_counter()
         done = subprocess.run(
             command, cwd=work, env=env, capture_output=True, text=True, timeout=1800

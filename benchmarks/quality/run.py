@@ -29,7 +29,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from arms import ArmResult, run_baseline, run_blitzls
+from arms import ArmResult, endpoint_env, run_baseline, run_blitzls
 from proxy import RecordingProxy
 from report import summary_table
 from score import lines_beyond_needed, verdict
@@ -104,7 +104,7 @@ def run_task(
         if arm == "baseline":
             result = run_baseline(task, proxy.url, model, api_key)
         else:
-            result = run_blitzls(task, proxy.url, model, api_key, blitzls_env)
+            result = run_blitzls(task, {**endpoint_env(proxy.url, model, api_key), **blitzls_env})
         outcome, test_output = verdict(task, result.text)
         exchanges = proxy.take(proxy.label)
         row[arm] = {
@@ -177,12 +177,28 @@ def main() -> int:
             print(f"[{index + 1}/{len(tasks)}] {task.id}", flush=True)
             order = arms if index % 2 == 0 else tuple(reversed(arms))
             rows.append(run_task(task, proxy, model, api_key, order, blitzls_env))
+            _write(args, model, _results(args, model, upstream, blitzls_env, rows, started))
     finally:
         proxy.stop()
         if child is not None:
             child.terminate()
             child.wait(timeout=30)
-    results = {
+    results = _results(args, model, upstream, blitzls_env, rows, started)
+    out = _write(args, model, results)
+    print(summary_table(results))
+    print(f"results: {out}")
+    return 0
+
+
+def _results(
+    args: argparse.Namespace,
+    model: str,
+    upstream: str,
+    blitzls_env: dict[str, str],
+    rows: list[dict[str, Any]],
+    started: float,
+) -> dict[str, Any]:
+    return {
         "model": model,
         "endpoint": "llama_cpp.server (llama-cpp-python)" if args.gguf else upstream,
         "date": datetime.date.today().isoformat(),
@@ -193,12 +209,12 @@ def main() -> int:
         "minutes": round((time.time() - started) / 60, 1),
         "rows": rows,
     }
-    name = args.name or model
-    out = HERE / "results" / f"{name}.json"
+
+
+def _write(args: argparse.Namespace, model: str, results: dict[str, Any]) -> Path:
+    out = HERE / "results" / f"{args.name or model}.json"
     out.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(summary_table(results))
-    print(f"results: {out}")
-    return 0
+    return out
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 Shared by the language server and the CLI. The engine works on an immutable
 :class:`Snapshot` and returns an :class:`Outcome` saying which region of the snapshot to
 replace by what; it never touches a live document. The pure work (preparing the task,
-applying replies) is in :mod:`blitzls.core`; the model behind :mod:`blitzls.model.provider`.
+applying replies) is in :mod:`blitzls.core`; the model behind :mod:`blitzls.provider`.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from blitzls.core.task import EditTask, ReplyFormat, prepare
 from blitzls.model.cache import ReplyCache, cache_key
 from blitzls.model.errors import ModelError
 from blitzls.model.protocol import Completion
-from blitzls.model.provider import ModelProvider
 from blitzls.pricing import cost, price_for, price_table
 from blitzls.prompts import PromptInput, build_messages, fence_name, max_tokens_for, unit_name
+from blitzls.provider import ModelProvider
 from blitzls.replies.extract import FenceWatcher
 from blitzls.secrets import scrub
 

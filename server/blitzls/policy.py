@@ -8,15 +8,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import subprocess
 from collections.abc import Sequence
 
 from blitzls.config import Settings
 from blitzls.core.request import Snapshot
 from blitzls.model.errors import ModelError
-from blitzls.secrets import DEFAULT_EXCLUDES, excluded, git_ignored, redact
+from blitzls.secrets import DEFAULT_EXCLUDES, excluded, redact
 from blitzls.text.document import split_lines
 from blitzls.usage_log import today_totals
 
+# Seconds git may take to say whether a file is ignored.
+GIT_TIMEOUT = 2.0
 # Never send megabytes: about 100k tokens is far beyond any targeted edit.
 MAX_PROMPT_CHARS = 400_000
 
@@ -49,6 +52,24 @@ async def check_file(settings: Settings, snapshot: Snapshot, workspace: str) -> 
             f"{snapshot.label} is ignored by git, so it is excluded from model requests "
             "(setting 'respectGitignore'); nothing was sent",
         )
+
+
+def git_ignored(path: str) -> bool:
+    """True when git reports ``path`` as ignored; any git problem counts as not ignored."""
+    if not path or not os.path.isabs(path):
+        return False
+    try:
+        done = subprocess.run(
+            ["git", "check-ignore", "-q", "--", path],
+            cwd=os.path.dirname(path) or None,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
 
 
 def shown_lines(settings: Settings, lines: Sequence[str]) -> tuple[str, ...]:

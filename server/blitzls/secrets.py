@@ -7,9 +7,7 @@ line numbers in a prompt still match the file.
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
-import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -27,7 +25,6 @@ DEFAULT_EXCLUDES = (
     "*.pfx",
 )
 
-GIT_TIMEOUT = 2.0
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -223,23 +220,6 @@ def excluded(path: str, patterns: Sequence[str]) -> str | None:
         elif any(fnmatch.fnmatchcase(part, directory) for part in parts[:-1]):
             return pattern
     return None
-
-
-def git_ignored(path: str) -> bool:
-    """True when git reports ``path`` as ignored; any git problem counts as not ignored."""
-    if not path or not os.path.isabs(path):
-        return False
-    try:
-        done = subprocess.run(
-            ["git", "check-ignore", "-q", "--", path],
-            cwd=os.path.dirname(path) or None,
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0
 
 
 def scrub(text: str, real: Sequence[str], shown: Sequence[str]) -> str:

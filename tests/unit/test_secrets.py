@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from blitzls.config import Settings, from_environment, merge
-from blitzls.policy import shown_lines
-from blitzls.secrets import DEFAULT_EXCLUDES, REDACTION, excluded, git_ignored, redact, scrub
+from blitzls.policy import git_ignored, shown_lines
+from blitzls.secrets import DEFAULT_EXCLUDES, REDACTION, excluded, redact, scrub
 from blitzls.text.document import split_lines
 
 # Fake secrets, assembled so that the source file itself holds no token-shaped strings.

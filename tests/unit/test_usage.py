@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from blitzls import usage_log
-from blitzls.model.provider import provider_headers
 from blitzls.pricing import cost, price_for
+from blitzls.provider import provider_headers
 
 
 def test_prices_ignore_provider_prefix_and_bill_reasoning_as_output() -> None:

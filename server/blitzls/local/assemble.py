@@ -29,7 +29,7 @@ class AssemblyError(Exception):
 
 def models_dir() -> Path:
     """Where assembled models live: ``<user cache>/blitzls/models``."""
-    from blitzls.config import user_cache_dir
+    from blitzls.settings.paths import user_cache_dir
 
     return user_cache_dir() / "models"
 

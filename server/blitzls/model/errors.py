@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Final
 from urllib.parse import urlsplit
 
-from blitzls.config import LOCAL_API_KEY as LOCAL_PLACEHOLDER_KEY  # sent when no key is set
+# sent when no key is set
+from blitzls.settings.providers import LOCAL_API_KEY as LOCAL_PLACEHOLDER_KEY
 
 EXIT_CODES: Final[dict[str, int]] = {
     "config": 3,
