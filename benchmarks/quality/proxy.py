@@ -11,7 +11,7 @@ import http.client
 import json
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +30,10 @@ class Exchange:
     chunks: int = 0  # content pieces streamed (llama.cpp sends about one per token)
     seconds: float = 0.0
     status: int = 0
+    done: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "done"}
 
 
 class RecordingProxy:
@@ -61,8 +65,12 @@ class RecordingProxy:
         self._server.server_close()
 
     def take(self, label: str) -> list[Exchange]:
+        """The exchanges sent under ``label``, once each is fully recorded."""
         with self._lock:
-            return [x for x in self.exchanges if x.label == label]
+            found = [x for x in self.exchanges if x.label == label]
+        for exchange in found:
+            exchange.done.wait(60)
+        return found
 
     def count_usage(self, exchange: Exchange) -> dict[str, Any]:
         """Token counts from the endpoint's tokenizer (llama_cpp.server streams no usage).
@@ -171,6 +179,7 @@ class RecordingProxy:
                     _parse_reply(exchange, b"".join(collected), streamed)
                     if not exchange.usage:
                         exchange.usage = proxy.count_usage(exchange)
+                    exchange.done.set()
 
         return Handler
 

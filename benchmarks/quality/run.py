@@ -25,7 +25,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +120,7 @@ def run_task(
                 int(x.usage.get("completion_tokens") or x.chunks) for x in exchanges
             ),
             "max_tokens": [x.request.get("max_tokens") for x in exchanges],
-            "exchanges": [asdict(x) for x in exchanges],
+            "exchanges": [x.as_dict() for x in exchanges],
             "test_output": test_output,
             "result": result.text,
         }

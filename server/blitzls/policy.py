@@ -71,7 +71,6 @@ def git_ignored(path: str) -> bool:
     return done.returncode == 0
 
 
-
 def shown_lines(settings: Settings, lines: Sequence[str]) -> tuple[str, ...]:
     """``lines`` as the model may see them: secrets redacted, the line count unchanged."""
     if not settings.redact:

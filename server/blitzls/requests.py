@@ -59,18 +59,15 @@ def build_request(
 
 
 def format_diagnostics(diagnostics: Sequence[Mapping[str, Any]], lines: Sequence[str] = ()) -> str:
-    """Diagnostics as prompt lines, each naming the code line it is about (not its number,
-    which means nothing in the few lines the model is shown):
-    ``Reported problem [ruff F821]: undefined name 'x' (at the line `print(x)`)``."""
+    """Diagnostics as the prompt states them: ``ruff F821 reports: undefined name 'x'``.
+
+    The code line is not quoted and its number not given: measured on small models, a
+    quoted line is often copied back unchanged instead of fixed.
+    """
+    del lines
     rows = []
     for item in diagnostics:
-        line = item.get("line")
-        code = ""
-        if isinstance(line, int) and 0 <= line < len(lines):
-            code = lines[line].strip()
         label = " ".join(str(x) for x in (item.get("source"), item.get("code")) if x)
-        tag = f" [{label}]" if label else ""
         message = " ".join(str(item.get("message", "")).split())
-        at = f" (at the line `{code}`)" if code else ""
-        rows.append(f"Reported problem{tag}: {message}{at}")
+        rows.append(f"{label} reports: {message}" if label else f"The problem: {message}")
     return "\n".join(rows)

@@ -305,11 +305,7 @@ async def test_lsp_fix_quickfix_for_a_foreign_diagnostic(
         edits, _ = edits_of(resolved.edit, uri)
     check_stats(apply_text_edits(source, edits, "utf-16"))
     prompt = model_server.requests[0].body["messages"][-1]["content"]
-    line = source.splitlines()[21].strip()
-    assert (
-        f"Reported problem [pytest T100]: median([1, 2]) returns 2, expected 1.5 (at the line "
-        f"`{line}`)" in prompt
-    )
+    assert "pytest T100 reports: median([1, 2]) returns 2, expected 1.5" in prompt
 
 
 @pytest.mark.parametrize(

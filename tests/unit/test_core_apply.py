@@ -233,6 +233,16 @@ def test_an_import_the_file_already_has_is_not_added_twice() -> None:
     assert apply_reply(task_for(), reply).count("import json") == 1
 
 
+def test_imports_the_code_does_not_use_or_the_file_has_are_not_added() -> None:
+    text = "from datetime import date, timedelta\n\n\ndef f(x):\n    # the next day\n    return y\n"
+    reply = fenced(
+        "from typing import List\nfrom datetime import date\n\n"
+        "def f(x):\n    y = x + timedelta(days=1)\n    return y\n"
+    )
+    new = apply_reply(task_for(text, start=4, end=5), reply)
+    assert new == text.replace("    # the next day\n", "    y = x + timedelta(days=1)\n")
+
+
 def test_decorators_the_model_left_out_are_kept() -> None:
     text = "import functools\n\n\n@functools.cache\ndef f(x):\n    return x + 1\n"
     task = task_for(text, action="fix", start=5, end=6, scope="enclosing")
@@ -473,3 +483,9 @@ def test_repairing_a_change_outside_names_the_lines_to_keep() -> None:
 def test_unsafe_replies_get_no_repair_round() -> None:
     with pytest.raises(UnsafeTextError):
         repair(UnsafeTextError("NUL"), task_for(), "function", "python")
+
+
+def test_an_unchanged_answer_gets_no_repair_round() -> None:
+    # measured: small models asked again at temperature 0 repeat the same function
+    with pytest.raises(NoChangeError):
+        repair(NoChangeError(), task_for(), "function", "python")

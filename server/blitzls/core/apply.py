@@ -241,8 +241,11 @@ def _blank_only(file: Sequence[str], hunk: Hunk) -> bool:
 
 
 def _outside_message(task: EditTask, file: Sequence[str], hunk: Hunk) -> str:
-    where = f"line {hunk.start + 1}" if hunk.start < len(file) else "the end of the file"
-    what = f"`{key(file[hunk.start])[:60]}`" if hunk.start < hunk.end else f"new lines at {where}"
+    first, last = task.allowed
+    outside = [i for i in range(hunk.start, hunk.end) if not first <= i < last]
+    at = outside[0] if outside else hunk.start
+    where = f"line {at + 1}" if at < len(file) else "the end of the file"
+    what = f"`{key(file[at])[:60]}`" if outside else f"new lines at {where}"
     region = "the pseudocode lines" if task.pseudocode else "the code it was asked to change"
     return f"the reply also changes {what} ({where}), outside {region}; nothing was changed"
 

@@ -24,8 +24,8 @@ def repair(problem: ReplyError, task: EditTask, unit: str, fence: str) -> tuple[
 
     Raises ``problem`` again when another round cannot help.
     """
-    if isinstance(problem, (TooLargeError, UnsafeTextError)):
-        raise problem
+    if isinstance(problem, (TooLargeError, UnsafeTextError, NoChangeError)):
+        raise problem  # unsafe, or (at temperature 0) the same answer again
     whole = "the new code" if unit == "code" else f"the whole {unit}"
     ask = f"Reply with {whole} in one ```{fence} block."
     rewrite = replace(task, reply_format="rewrite")
@@ -39,6 +39,4 @@ def repair(problem: ReplyError, task: EditTask, unit: str, fence: str) -> tuple[
         return rewrite, f"Change only {what} and nothing around it. {ask}"
     if isinstance(problem, SyntaxCheckError):
         return rewrite, f"That code has a syntax error ({problem.problem}). Fix it. {ask}"
-    if isinstance(problem, NoChangeError):
-        return rewrite, f"That is the {unit} unchanged: make the change asked for. {ask}"
     return rewrite, f"I could not use that reply ({problem}). {ask}"

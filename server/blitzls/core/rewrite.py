@@ -196,7 +196,6 @@ def place_definition(
         block = list(file[shown[0] : header_at]) + block
     head, tail = code[:start], code[end:]
     before, after = list(file[: shown[0]]), list(file[shown[1] :])
-    known = {key(line) for line in file}
     echo = _echo(before, head)
     if echo is not None:  # the reply repeats code above the definition
         echoed = [indenter.shift(x, shift) for x in head[echo.e0 : echo.e1]]
@@ -209,17 +208,54 @@ def place_definition(
         )
         block = [indenter.shift(x, shift) for x in _trim_blank(head[first_code:])] + block
         head = head[:first_code]
-    imports = [
-        key(line)
-        for line in head
-        if _IMPORT.match(key(line)) and columns(line) == 0 and key(line) not in known
-    ]
+    imports = _new_imports(head, block, file)
     echo = _echo(after, tail)
     if echo is not None:  # the reply repeats code below the definition
         echoed = [indenter.shift(x, shift) for x in tail[echo.e0 : echo.e1]]
         after = after[: echo.c0] + echoed + after[echo.c1 :]
     lines = before + block + after
     return Placed(lines, (len(before), len(before) + len(block)), imports)
+
+
+_IMPORTED = re.compile(
+    r"(?:from\s+\S+\s+)?import\s+(?P<py>[\w.,\s*()]+?(?:\s+as\s+\w+)?)\s*$"
+    r"|import\s+(?:type\s+)?(?P<js>.+?)\s+from\s"
+    r"|use\s+(?P<rs>[\w:{}, *]+);"
+    r"|(?:const|let|var)\s+(?P<req>[\w{}, ]+?)\s*=\s*require\("
+)
+
+
+def imported_names(line: str) -> set[str]:
+    """The names an import line binds (``from a import b as c`` → {c}); empty if unsure."""
+    found = _IMPORTED.match(key(line))
+    if found is None:
+        return set()
+    text = next(group for group in found.groups() if group)
+    names = set()
+    for item in re.split(r"[,{}()]", text):
+        words = item.replace("::", " ").replace(".", " ").split()
+        if words and words[-1] not in ("*", "self"):
+            names.add(words[-1])
+    return names
+
+
+def _new_imports(head: Sequence[str], block: Sequence[str], file: Sequence[str]) -> list[str]:
+    """Import lines above the reply's definition worth adding to the file: new to it, and
+    binding a name the definition uses that the file does not import already."""
+    have: set[str] = set()
+    for line in file[:300]:
+        if columns(line) == 0 and _IMPORT.match(key(line)):
+            have |= imported_names(line)
+    words = set(re.findall(r"[A-Za-z_$][\w$]*", "\n".join(block)))
+    wanted = []
+    for line in head:
+        if columns(line) != 0 or not _IMPORT.match(key(line)):
+            continue
+        names = imported_names(line)
+        if names and names & words and not names <= have:
+            wanted.append(key(line))
+            have |= names
+    return wanted
 
 
 def _trim_blank(lines: Sequence[str]) -> list[str]:
