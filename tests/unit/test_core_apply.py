@@ -228,6 +228,32 @@ def test_an_import_the_new_code_needs_goes_to_the_imports() -> None:
     assert new.splitlines()[2:5] == ["import json", "import math", ""]
 
 
+def test_a_header_annotations_made_twice_as_long_is_still_the_definition() -> None:
+    # A real Qwen2.5-Coder-1.5B answer to "add type annotations".
+    text = "def chunked(items, size):\n    batch = []\n    yield batch\n"
+    reply = fenced(
+        "from typing import List, Generator\n\n"
+        "def chunked(items: List, size: int) -> Generator[List, None, None]:\n"
+        "    batch = []\n    yield batch\n"
+    )
+    new = apply_reply(task_for(text, "annotations", 0, 1, scope="enclosing"), reply)
+    assert new == (
+        "from typing import List, Generator\n"
+        "def chunked(items: List, size: int) -> Generator[List, None, None]:\n"
+        "    batch = []\n    yield batch\n"
+    )
+
+
+def test_a_call_of_the_function_is_not_taken_for_its_header() -> None:
+    text = "def chunked(items, size):\n    return [items]\n"
+    reply = fenced(
+        "def chunked(items: list[int], size: int) -> list[list[int]]:\n    return [items]\n\n"
+        "result = chunked(data, 2)\n"
+    )
+    new = apply_reply(task_for(text, "annotations", 0, 1, scope="enclosing"), reply)
+    assert new == "def chunked(items: list[int], size: int) -> list[list[int]]:\n    return [items]\n"
+
+
 def test_an_import_the_file_already_has_is_not_added_twice() -> None:
     reply = fenced("import json\n\n" + TOTAL_DONE)
     assert apply_reply(task_for(), reply).count("import json") == 1

@@ -66,6 +66,7 @@ def find_header(code: Sequence[str], header: str) -> int | None:
     if exact:
         return min(exact, key=lambda i: (columns(code[i]), i))
     name = definition_name(wanted)
+    keyword = wanted.split()[0]
     best: tuple[float, int] | None = None
     for index, line in enumerate(code):
         text = key(line)
@@ -74,7 +75,10 @@ def find_header(code: Sequence[str], header: str) -> int | None:
         if name is not None and definition_name(text) != name:
             continue
         score = difflib.SequenceMatcher(None, wanted, text).ratio()
-        if score >= _HEADER_SIMILARITY and (best is None or score > best[0]):
+        # Annotations can double a header's length; the same keyword and name still make it
+        # the same definition (a call ``x = total(...)`` has neither).
+        alike = score >= _HEADER_SIMILARITY or (name is not None and text.split()[0] == keyword)
+        if alike and (best is None or score > best[0]):
             best = (score, index)
     return None if best is None else best[1]
 
