@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blitzls import __version__
 from blitzls.config import (
@@ -25,6 +25,9 @@ from blitzls.config import (
     camel_case,
     schema_fields,
 )
+
+if TYPE_CHECKING:
+    from blitzls.engine import Engine
 
 PROBE_MESSAGES = [{"role": "user", "content": "Reply with the single word: ok"}]
 PROBE_MAX_TOKENS = 16
@@ -242,7 +245,7 @@ def _head(path: Any) -> bytes:
         return b""
 
 
-async def check_endpoint(settings: Settings, engine: Any) -> list[Check]:
+async def check_endpoint(settings: Settings, engine: Engine) -> list[Check]:
     """Reach the endpoint, look for the model, and time one tiny request."""
     from blitzls.model.errors import ModelError
 
@@ -410,19 +413,19 @@ async def diagnose(
         finally:
             await engine.aclose()
     checks.append(check_cache(settings))
-    checks.append(check_budget(engine))
+    checks.append(check_budget(settings))
     return checks, target, engine.embedded
 
 
-def check_budget(engine: Any) -> Check:
+def check_budget(settings: Settings) -> Check:
     """Whether today's token or cost budget still allows model calls."""
     from blitzls.model.errors import ModelError
+    from blitzls.policy import check_budget as within_budget
 
-    settings = engine.settings
     if not (settings.daily_token_budget or settings.daily_cost_budget):
         return Check("budget", "ok", "no daily budget set")
     try:
-        engine.check_budget()
+        within_budget(settings)
     except ModelError as exc:
         return Check(
             "budget",

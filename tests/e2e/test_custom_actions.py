@@ -82,7 +82,7 @@ def test_the_cli_skips_broken_actions_and_runs_the_others(
             assert lines[0].startswith("blitzls: warning: ")
     loud, pseudocode = model_server.requests
     assert "in capitals" in loud.body["messages"][-1]["content"]
-    assert "are pseudocode" in pseudocode.body["messages"][-1]["content"]
+    assert "replace the pseudocode comments" in pseudocode.body["messages"][-1]["content"]
     for name in BROKEN:
         done = blitzls(server_env, "run", name, str(path), "--lines", LINES)
         assert done.returncode == 2, done.stderr

@@ -61,6 +61,9 @@ CASES: dict[str, Case] = {
     "prices": Case(None, "{ grok-code-fast-1 = { input = 0, output = 0 } }", "{}"),
     "redact": Case("true", "false", "true"),
     "respect_gitignore": Case("true", "false", "true"),
+    "edit_format": Case(None, '"rewrite"', "auto"),
+    "context": Case(None, '"file"', "auto"),
+    "action_timeout": Case("20", "3600", "20.0"),
 }
 ENV_NAMES = {f.name: f.metadata.get("env") for f in schema_fields()}
 
@@ -215,7 +218,8 @@ def test_a_project_file_cannot_switch_redaction_off(
     path.write_text(f'DB_PASSWORD = "{secret}"\n' + INVENTORY, encoding="utf-8")
     model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
     lines = f"{PSEUDOCODE_LINES[0] + 2}-{PSEUDOCODE_LINES[1] + 1}"
-    done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", lines)
+    env = {**server_env, "BLITZLS_CONTEXT": "file"}  # the whole file, secret line too, is sent
+    done = blitzls(env, "run", "pseudocode", str(path), "--lines", lines)
     assert done.returncode == 0, done.stderr
     assert warned_about(done.stderr, "redact", project)
     (request,) = model_server.requests

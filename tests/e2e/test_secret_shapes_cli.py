@@ -71,13 +71,14 @@ def test_every_main_credential_shape_is_redacted_in_the_request_body(
     path = tmp_path / "settings.py"
     path.write_text(SOURCE, encoding="utf-8")
     model_server.enqueue(Reply(content=f"```python\n{INDENTED_LOOP}\n```\n"))
-    done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", "22-23", "--write")
+    env = {**server_env, "BLITZLS_CONTEXT": "file"}  # the whole file goes with the task
+    done = blitzls(env, "run", "pseudocode", str(path), "--lines", "22-23", "--write")
     assert done.returncode == 0, done.stderr
     (request,) = model_server.requests
     sent = json.dumps(request.body, ensure_ascii=False)
     leaked = [secret for secret in SECRETS if secret in sent or json.dumps(secret)[1:-1] in sent]
     assert leaked == []
-    user = request.body["messages"][1]["content"]
+    user = request.body["messages"][-1]["content"]
     shown = user.split("```\n", 1)[1].split("\n```", 1)[0].split("\n")
     real = SOURCE.rstrip("\n").split("\n")
     assert len(shown) == len(real)  # line numbers in the prompt still match the file

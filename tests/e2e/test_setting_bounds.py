@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES, REPLY_SHAPES, expected_inventory
+from tests.e2e.samples import (
+    INVENTORY,
+    PSEUDOCODE_LINES,
+    REPLY_SHAPES,
+    expected_inventory,
+    pseudocode_budget,
+)
 from tests.e2e.test_cli_run import LINES, blitzls
 from tests.e2e.test_lsp_pseudocode import actions_at, open_document
 from tests.support.lsp import capabilities, lsp_session
@@ -27,7 +33,7 @@ ENVIRONMENT = [
     ("BLITZLS_PREFETCH_PER_MINUTE", "-1", "using the default 4"),
     ("BLITZLS_DAILY_TOKEN_BUDGET", "-1", "using the default 0"),
     ("BLITZLS_DAILY_COST_BUDGET", "nan", "using the default 0.0"),
-    ("BLITZLS_TEMPERATURE", "7", "using the default None"),
+    ("BLITZLS_TEMPERATURE", "7", "using the default 0.0"),
 ]
 
 
@@ -63,7 +69,7 @@ def test_a_bad_number_in_the_environment_is_named_and_the_action_runs(
         ("timeout = inf", "timeout", "using the default 30.0"),
         ("max_tokens = -5", "max_tokens", "using the default 4096"),
         ("context_lines = 1e400", "context_lines", "using the default 400"),
-        ("temperature = -inf", "temperature", "using the default None"),
+        ("temperature = -inf", "temperature", "using the default 0.0"),
     ],
 )
 def test_a_bad_number_in_a_project_file_is_named_with_the_file(
@@ -134,4 +140,5 @@ async def test_the_server_names_bad_numbers_from_the_editor_and_keeps_working(
         found = [m for m in warnings if f"setting '{key}' (editor settings) must be" in m]
         assert len(found) == 1 and found[0].endswith(kept), (key, warnings)
     (request,) = model_server.requests
-    assert request.body["max_tokens"] == 4096
+    # the default cap (4096) is in force: the task-sized budget stays under it
+    assert request.body["max_tokens"] == pseudocode_budget(INVENTORY, PSEUDOCODE_LINES)

@@ -142,6 +142,9 @@ def test_a_correct_edit_lands_even_beside_an_old_error(
     language: str, tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
 ) -> None:
     case = CASES[language]
+    # each step must reach the model (with only the function sent, steps 1 and 2 would share
+    # a cache entry)
+    server_env = {**server_env, "BLITZLS_CACHE": "false"}
     path = _file(tmp_path, case, case.source)
     model_server.enqueue(Reply(content=case.reply(case.good)))
     code, stderr = _edit(server_env, path, case)
@@ -154,6 +157,7 @@ def test_a_correct_edit_lands_even_beside_an_old_error(
     code, stderr = _edit(server_env, path, case)
     assert code == 0, stderr
     assert path.read_text(encoding="utf-8") == broken.replace(case.target, case.good)
+    assert model_server.pending == 0  # every reply was asked for
 
     path = _file(tmp_path, case, broken)
     bad = Reply(content=case.reply(case.bad))
@@ -162,3 +166,4 @@ def test_a_correct_edit_lands_even_beside_an_old_error(
     assert code == EXIT_BAD_REPLY, stderr
     assert "syntax error" in stderr, stderr
     assert path.read_text(encoding="utf-8") == broken
+    assert model_server.pending == 0  # every reply was asked for

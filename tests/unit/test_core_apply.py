@@ -251,7 +251,8 @@ def test_a_call_of_the_function_is_not_taken_for_its_header() -> None:
         "result = chunked(data, 2)\n"
     )
     new = apply_reply(task_for(text, "annotations", 0, 1, scope="enclosing"), reply)
-    assert new == "def chunked(items: list[int], size: int) -> list[list[int]]:\n    return [items]\n"
+    header = "def chunked(items: list[int], size: int) -> list[list[int]]:"
+    assert new == header + "\n    return [items]\n"
 
 
 def test_an_import_the_file_already_has_is_not_added_twice() -> None:
