@@ -262,8 +262,9 @@ async def test_shutdown_stops_a_prefetch_that_is_streaming(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
     uri = (tmp_path / "inventory.py").as_uri()
+    # a fence that never closes: the answer is still streaming when shutdown arrives
     model_server.responder = lambda body: Reply(
-        content=REPLY_SHAPES["fenced"] * 40, chunk_delay=0.05
+        content="```python\n" + "    total = 0\n" * 200, chunk_delay=0.05
     )
     env = {**server_env, "BLITZLS_PREFETCH": "true"}
     async with lsp_session(env, capabilities("vscode")) as client:
