@@ -32,7 +32,7 @@ from tests.support.replay import FIXTURES, replay  # noqa: E402
 from tests.support.scripted_model import ScriptedModelServer  # noqa: E402
 
 
-def candidates(results: dict[str, Any]) -> list[dict[str, Any]]:
+def candidates(results: dict[str, Any], run: str) -> list[dict[str, Any]]:
     """One replayable fixture per blitzls attempt and per baseline answer of the run."""
     found = []
     for row in results["rows"]:
@@ -48,6 +48,7 @@ def candidates(results: dict[str, Any]) -> list[dict[str, Any]]:
                 {
                     "task": task.id,
                     "model": results["model"],
+                    "run": run,
                     "recorded": results["date"],
                     "source_arm": arm,
                     "verdict_then": data["verdict"],
@@ -80,7 +81,7 @@ def judge(fixture: dict[str, Any], server: ScriptedModelServer) -> dict[str, Any
 
 def _name(fixture: dict[str, Any]) -> str:
     model = re.sub(r"[^a-z0-9.]+", "-", fixture["model"].lower()).strip("-")
-    return f"{fixture['task']}--{model}--{fixture['source_arm']}"
+    return f"{fixture['task']}--{model}--{fixture['run']}--{fixture['source_arm']}"
 
 
 def main() -> int:
@@ -93,7 +94,7 @@ def main() -> int:
     with ScriptedModelServer() as server:
         for path in args.results:
             results = json.loads(path.read_text(encoding="utf-8"))
-            for fixture in candidates(results):
+            for fixture in candidates(results, path.stem):
                 now = judge(fixture, server)
                 state = "passes" if now["passes"] else f"exit {now['exit_code']}"
                 if now["exit_code"] == 0 and not now["passes"]:

@@ -65,6 +65,9 @@ def replay(fixture: Mapping[str, Any], server: ScriptedModelServer, folder: Path
     path = folder / fixture["file"]
     path.write_text(fixture["source"], encoding="utf-8")
     server.reset()
+    model = str(fixture.get("model") or "test-model")
+    if server.known_models is not None and model not in server.known_models:
+        server.known_models.append(model)  # the endpoint serves the model that answered
     server.enqueue(*(Reply(content=text, chunk_chars=40) for text in fixture["replies"]))
     argv = ["run", fixture["action"], str(path), "--write", "--json", "--no-cache"]
     for flag in ("lines", "instruction", "message"):
@@ -72,7 +75,7 @@ def replay(fixture: Mapping[str, Any], server: ScriptedModelServer, folder: Path
             argv += [f"--{flag}", str(fixture[flag])]
     settings = {
         "BLITZLS_BASE_URL": server.url,
-        "BLITZLS_MODEL": str(fixture.get("model") or "test-model"),
+        "BLITZLS_MODEL": model,
         "BLITZLS_API_KEY": "sk-replay",
         "BLITZLS_CACHE_DIR": str(folder / "cache"),
         "BLITZLS_MAX_RETRIES": "0",
