@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from tasks import ACTIONS
+from score import lines_beyond_needed
+from tasks import ACTIONS, TASKS_DIR, load
 
 
 def _median(values: list[float]) -> float:
@@ -20,6 +21,15 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b else ("=" if a == b else "∞")
 
 
+def _beyond(row: dict[str, Any], arm: str) -> int:
+    """Lines beyond need, scored now (so a scoring fix applies to earlier runs too)."""
+    text = row[arm].get("result")
+    if text is None:
+        return 0
+    task = load(TASKS_DIR / row["task"])
+    return lines_beyond_needed(task.source, text, task.solution)
+
+
 def summary_table(results: dict[str, Any]) -> str:
     """Per action: verdict counts per arm, lines beyond need, tokens, seconds and ratios."""
     by_action: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -27,7 +37,8 @@ def summary_table(results: dict[str, Any]) -> str:
         by_action[row["action"]].append(row)
     head = (
         "| action | tasks | baseline pass | blitzls pass | blitzls wrong / refused / unchanged "
-        "| beyond (base / blitzls) | prompt tok (base / blitzls) | output tok (base / blitzls) "
+        "| beyond: passed / all applied (base; blitzls) "
+        "| prompt tok (base / blitzls) | output tok (base / blitzls) "
         "| median s (base / blitzls) | pass ratio | time ratio |\n"
         "| --- | ---: | ---: | ---: | --- | --- | --- | --- | --- | ---: | ---: |"
     )
@@ -43,6 +54,9 @@ def summary_table(results: dict[str, Any]) -> str:
         def med(arm: str, key: str, rows: list[dict[str, Any]] = rows) -> float:
             return _median([float(r[arm][key]) for r in rows])
 
+        def beyond(arm: str, passed: bool, rows: list[dict[str, Any]] = rows) -> int:
+            return sum(_beyond(r, arm) for r in rows if not passed or r[arm]["verdict"] == "passed")
+
         ratios = [
             r["blitzls"]["seconds"] / r["baseline"]["seconds"]
             for r in rows
@@ -51,8 +65,8 @@ def summary_table(results: dict[str, Any]) -> str:
         lines.append(
             f"| {action} | {len(rows)} | {base['passed']} | {mine['passed']} "
             f"| {mine['wrong']} / {mine['refused']} / {mine['unchanged']} "
-            f"| {sum(r['baseline']['beyond'] for r in rows)} / "
-            f"{sum(r['blitzls']['beyond'] for r in rows)} "
+            f"| {beyond('baseline', True)} / {beyond('baseline', False)}; "
+            f"{beyond('blitzls', True)} / {beyond('blitzls', False)} "
             f"| {med('baseline', 'prompt_tokens'):.0f} / {med('blitzls', 'prompt_tokens'):.0f} "
             f"| {med('baseline', 'output_tokens'):.0f} / {med('blitzls', 'output_tokens'):.0f} "
             f"| {med('baseline', 'seconds'):.1f} / {med('blitzls', 'seconds'):.1f} "

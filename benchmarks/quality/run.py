@@ -145,6 +145,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--ctx", type=int, default=8192)
     parser.add_argument(
+        "--resume", action="store_true", help="keep the tasks results/NAME.json already has"
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -169,7 +172,12 @@ def main() -> int:
     proxy = RecordingProxy(upstream).start()
     tasks = load_all(args.tasks)
     arms = ARMS if args.arms == "both" else (args.arms,)
-    rows = []
+    rows: list[dict[str, Any]] = []
+    out = HERE / "results" / f"{args.name or model}.json"
+    if args.resume and out.exists():
+        rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+        done = {row["task"] for row in rows}
+        tasks = [task for task in tasks if task.id not in done]
     started = time.time()
     try:
         for index, task in enumerate(tasks):

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 
 from tasks import Task, run_tests
 
 VERDICTS = ("passed", "wrong", "refused", "unchanged")
+# A top-level import the new code needs is part of the change, wherever the file keeps imports.
+_IMPORT = re.compile(
+    r"(?:import\s|from\s+[\w.]+\s+import\s|use\s+[\w:{]+|const\s+\w+\s*=\s*require\()"
+)
 
 
 def changed_lines(before: Sequence[str], after: Sequence[str]) -> tuple[set[int], list[int]]:
@@ -21,7 +26,7 @@ def changed_lines(before: Sequence[str], after: Sequence[str]) -> tuple[set[int]
             if tag == "replace" and j2 - j1 > i2 - i1:
                 inserted += [i2] * (j2 - j1 - (i2 - i1))
         elif tag == "insert":
-            inserted += [i1] * (j2 - j1)
+            inserted += [i1] * sum(1 for line in after[j1:j2] if not _IMPORT.match(line))
     return touched, inserted
 
 
@@ -29,8 +34,8 @@ def lines_beyond_needed(original: str, result: str, solution: str) -> int:
     """Lines the result changes that the reference solution leaves alone.
 
     Counts original lines replaced or deleted outside the lines the solution changes, plus
-    lines inserted more than one line away from any change the solution makes. Trailing
-    whitespace is ignored.
+    lines inserted more than one line away from any change the solution makes (an added
+    top-level import is not counted: the new code needs it). Trailing whitespace is ignored.
     """
     before = [line.rstrip() for line in original.splitlines()]
     mine_touched, mine_inserted = changed_lines(before, [x.rstrip() for x in result.splitlines()])
