@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
 from itertools import accumulate
 
 from blitzls.text.positions import Encoding, Pos, column_to_units, units_to_column
@@ -13,7 +12,6 @@ from blitzls.text.positions import Encoding, Pos, column_to_units, units_to_colu
 _NON_LSP_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # One line with its terminator, or the unterminated rest of the text.
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-_EOL_SAMPLE = 200
 
 
 def split_lines(text: str) -> list[str]:
@@ -48,7 +46,6 @@ class TextDocument:
         self._lines = split_lines(text)
         self._text: str | None = text
         self._starts: list[int] | None = None
-        self._eol: str | None = None
 
     def __repr__(self) -> str:
         return f"TextDocument({self.uri!r}, version={self.version!r}, lines={self.line_count})"
@@ -75,15 +72,6 @@ class TextDocument:
     def line_text(self, i: int) -> str:
         """Line ``i`` without its terminator."""
         return line_content(self._lines[i])
-
-    @property
-    def eol(self) -> str:
-        """The most common line ending among the first lines; "\\n" when there is none."""
-        if self._eol is None:
-            sample = self._lines[: min(len(self._lines) - 1, _EOL_SAMPLE)]
-            counts = Counter(line[len(line_content(line)) :] for line in sample)
-            self._eol = counts.most_common(1)[0][0] if counts else "\n"
-        return self._eol
 
     # --- positions -----------------------------------------------------------------
 
@@ -141,7 +129,6 @@ class TextDocument:
             self._splice(text, self._clamp(range[0], encoding), self._clamp(range[1], encoding))
         self._text = text if range is None else None
         self._starts = None
-        self._eol = None
         if version is not None:
             self.version = version
 
