@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blitzls.text import document as document_module
-from blitzls.text.document import TextDocument, split_lines
+from blitzls.text.document import TextDocument
+from blitzls.text.lines import split_lines
 from blitzls.text.positions import Encoding, Pos
 
 ENCODINGS: tuple[Encoding, ...] = ("utf-8", "utf-16", "utf-32")

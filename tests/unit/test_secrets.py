@@ -9,7 +9,7 @@ import pytest
 from blitzls.config import Settings, from_environment, merge
 from blitzls.policy import git_ignored, shown_lines
 from blitzls.secrets import DEFAULT_EXCLUDES, REDACTION, excluded, redact, scrub
-from blitzls.text.document import split_lines
+from blitzls.text.lines import split_lines
 
 # Fake secrets, assembled so that the source file itself holds no token-shaped strings.
 RSA_BODY = ["MIIEowIBAAKCAQEAx" + "Q" * 47, "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9u", "ZQ=="]

@@ -2,36 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from itertools import accumulate
 
+from blitzls.text.lines import line_content, split_lines
 from blitzls.text.positions import Encoding, Pos, column_to_units, units_to_column
-
-# Characters str.splitlines() treats as line breaks although LSP does not.
-_NON_LSP_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-# One line with its terminator, or the unterminated rest of the text.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-
-
-def split_lines(text: str) -> list[str]:
-    """Split at "\\r\\n", "\\r" and "\\n", keeping terminators.
-
-    The last element never has a terminator (it may be ""), so the length is the LSP line
-    count and ``"".join(result) == text``.
-    """
-    if _NON_LSP_BREAKS.search(text) is None:
-        lines = text.splitlines(keepends=True)
-    else:
-        lines = _LINE.findall(text)
-    if not lines or lines[-1].endswith(("\n", "\r")):
-        lines.append("")
-    return lines
-
-
-def line_content(line: str) -> str:
-    """``line`` without its terminator."""
-    return line.rstrip("\r\n")
 
 
 class TextDocument:
