@@ -222,7 +222,7 @@ def excluded(path: str, patterns: Sequence[str]) -> str | None:
     return None
 
 
-def scrub(text: str, real: Sequence[str], shown: Sequence[str]) -> str:
+def redact_quoted_lines(text: str, real: Sequence[str], shown: Sequence[str]) -> str:
     """``text`` with every redacted line of ``real`` replaced by its redacted form ``shown``.
 
     Repair messages quote lines of the file; this keeps secrets out of them.
