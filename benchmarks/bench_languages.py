@@ -36,7 +36,7 @@ try:  # the languages package, or the modules it replaced
 except ImportError:  # pragma: no cover - an older checkout
     from blitzls.patch.syntax import introduces_syntax_error  # type: ignore[no-redef]
     from blitzls.scope import enclosing_scope  # type: ignore[no-redef]
-from blitzls.text.document import split_lines
+from blitzls.text.lines import split_lines
 
 try:
     from blitzls.languages.registry import language_from_path

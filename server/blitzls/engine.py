@@ -29,7 +29,7 @@ from blitzls.pricing import cost, price_for, price_table
 from blitzls.prompts import PromptInput, build_messages, fence_name, max_tokens_for, unit_name
 from blitzls.provider import ModelProvider
 from blitzls.replies.extract import FenceWatcher
-from blitzls.secrets import scrub
+from blitzls.secrets import redact_quoted_lines
 
 __all__ = ["ActionRequest", "Engine", "Outcome", "Snapshot", "SyntaxCheckError"]
 
@@ -237,7 +237,7 @@ class Engine:
                 except ReplyError as problem:
                     unit = unit_name(shown, task) if task.shown_kind == "definition" else "code"
                     fixed_task, reflection = repair(problem, task, unit, fence_name(task.language))
-                    reflection = scrub(reflection, task.lines, shown)
+                    reflection = redact_quoted_lines(reflection, task.lines, shown)
                     again = [
                         *messages,
                         {"role": "assistant", "content": first.text},

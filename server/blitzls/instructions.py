@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from blitzls.languages.comments import comment_end, comment_text, find_comment
 from blitzls.languages.registry import language_for
-from blitzls.text.document import line_content
+from blitzls.text.lines import line_content
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from blitzls.config import Settings
 from blitzls.core.request import Snapshot
 from blitzls.model.errors import ModelError
 from blitzls.secrets import DEFAULT_EXCLUDES, excluded, redact
-from blitzls.text.document import split_lines
+from blitzls.text.lines import split_lines
 from blitzls.usage_log import today_totals
 
 # Seconds git may take to say whether a file is ignored.

@@ -8,11 +8,13 @@ from typing import Any
 from blitzls.actions import ActionSpec
 from blitzls.engine import ActionRequest, Snapshot
 from blitzls.instructions import find_instruction, remove_instruction
-from blitzls.replies.extract import ReplyError
 
 
-class RequestError(ReplyError):
-    """The action does not apply where it was asked for; the message says why."""
+class RequestError(ValueError):
+    """The action does not apply where it was asked for; the message says why.
+
+    Not a :class:`ReplyError`: nothing was asked of a model yet.
+    """
 
 
 def build_request(

@@ -222,17 +222,13 @@ def excluded(path: str, patterns: Sequence[str]) -> str | None:
     return None
 
 
-def scrub(text: str, real: Sequence[str], shown: Sequence[str]) -> str:
+def redact_quoted_lines(text: str, real: Sequence[str], shown: Sequence[str]) -> str:
     """``text`` with every redacted line of ``real`` replaced by its redacted form ``shown``.
 
     Repair messages quote lines of the file; this keeps secrets out of them.
     """
     pairs = sorted(
-        {
-            (a.rstrip("\r\n").strip(), b.rstrip("\r\n").strip())
-            for a, b in zip(real, shown, strict=False)
-            if a != b and a.strip()
-        },
+        {(a.strip(), b.strip()) for a, b in zip(real, shown, strict=False) if a != b and a.strip()},
         key=lambda pair: -len(pair[0]),
     )
     for secret, marker in pairs:

@@ -77,7 +77,7 @@ def pseudocode_budget(text: str, lines: tuple[int, int], cap: int = 4096) -> int
     from blitzls.core.request import ActionRequest, Snapshot
     from blitzls.core.task import prepare
     from blitzls.prompts import max_tokens_for
-    from blitzls.text.document import split_lines
+    from blitzls.text.lines import split_lines
 
     snapshot = Snapshot(tuple(split_lines(text)), 1, "python", "inventory.py")
     request = ActionRequest(BUILTIN_ACTIONS["pseudocode"], snapshot, *lines)

@@ -27,9 +27,9 @@ from typing import Any
 import pytest
 from lsprotocol import types
 
-from blitzls.local import DEFAULT_MODEL_NAME, unavailable_reason
+from blitzls.local import unavailable_reason
 from blitzls.local.assemble import stamp_path
-from blitzls.local.registry import default_spec
+from blitzls.local.registry import EMBEDDED_MODEL, default_spec
 from tests.conftest import CLI_COMMAND, ROOT, clean_environment
 from tests.e2e.samples import INVENTORY, PSEUDOCODE_LINES
 from tests.support.cli import run_blitzls as run_cli
@@ -148,7 +148,7 @@ def test_doctor_assembles_the_model_once_then_finds_it_verified(
     report = json.loads(first.stdout)
     checks = {c["name"]: c for c in report["checks"]}
     assert first.returncode == 0, first.stdout + first.stderr
-    assert report["target"] == f"the embedded model ({DEFAULT_MODEL_NAME})"
+    assert report["target"] == f"the embedded model ({EMBEDDED_MODEL})"
     assert checks["embedded model"]["status"] == "ok"
     assert "verified" in checks["embedded model"]["detail"]
     assert checks["model"]["status"] == "ok", checks["model"]
@@ -176,7 +176,7 @@ def test_the_readme_example_runs_offline(env: dict[str, str], tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["cache_hit"] is True  # the same request: answered from the reply cache
-    assert result["model"] == DEFAULT_MODEL_NAME
+    assert result["model"] == EMBEDDED_MODEL
     after = path.read_text(encoding="utf-8")
     assert_well_formed_edit(source, after, 6, 8)
     ran = subprocess.run(
@@ -330,7 +330,7 @@ def _answers(url: str) -> bool:
 
 def chat(url: str, **fields: Any) -> Any:
     payload = {
-        "model": DEFAULT_MODEL_NAME,
+        "model": EMBEDDED_MODEL,
         "messages": [{"role": "user", "content": "Count from 1 to 50, separated by commas."}],
         **fields,
     }
@@ -366,7 +366,7 @@ def test_closing_the_stream_frees_the_model_at_once(local_url: str) -> None:
 
     with openai.OpenAI(base_url=local_url, api_key="blitzls-local", max_retries=0) as client:
         stream = client.chat.completions.create(
-            model=DEFAULT_MODEL_NAME,
+            model=EMBEDDED_MODEL,
             messages=[{"role": "user", "content": "Write a very long story about a lighthouse."}],
             max_tokens=3000,
             stream=True,
@@ -380,7 +380,7 @@ def test_closing_the_stream_frees_the_model_at_once(local_url: str) -> None:
         stream.close()
         started = time.monotonic()
         reply = client.chat.completions.create(
-            model=DEFAULT_MODEL_NAME,
+            model=EMBEDDED_MODEL,
             messages=[{"role": "user", "content": "Say yes."}],
             max_tokens=2,
         )

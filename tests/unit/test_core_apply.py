@@ -23,7 +23,7 @@ from blitzls.core.task import EditTask, ReplyFormat, prepare
 from blitzls.instructions import find_instruction, remove_instruction
 from blitzls.patch.match import MatchError
 from blitzls.secrets import REDACTION
-from blitzls.text.document import split_lines
+from blitzls.text.lines import split_lines
 
 MODULE = textwrap.dedent(
     '''\

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blitzls.text import document as document_module
-from blitzls.text.document import TextDocument, split_lines
+from blitzls.text.document import TextDocument
+from blitzls.text.lines import split_lines
 from blitzls.text.positions import Encoding, Pos
 
 ENCODINGS: tuple[Encoding, ...] = ("utf-8", "utf-16", "utf-32")
@@ -84,29 +85,6 @@ def test_lines_and_line_text_on_a_crlf_document() -> None:
     assert doc.line_count == 3
     assert [doc.line_text(i) for i in range(3)] == ["one", "two", ""]
     assert (doc.uri, doc.version, doc.language_id) == ("file:///a.py", 3, "python")
-    assert doc.eol == "\r\n"
-
-
-@pytest.mark.parametrize(
-    ("text", "eol"),
-    [
-        ("no break", "\n"),
-        ("", "\n"),
-        ("a\rb", "\r"),
-        ("a\r\nb\nc\nd", "\n"),  # the most common ending
-        ("a\r\nb\nc\r\nd\n", "\r\n"),  # a tie goes to the first
-        ("a\nb", "\n"),
-    ],
-)
-def test_eol(text: str, eol: str) -> None:
-    assert TextDocument("u", text).eol == eol
-
-
-def test_eol_follows_changes() -> None:
-    doc = TextDocument("u", "a\nb")
-    assert doc.eol == "\n"
-    doc.apply_change("x\r\ny\r\nz", None, "utf-16", 2)
-    assert doc.eol == "\r\n"
 
 
 def test_text_is_rebuilt_after_a_change() -> None:

@@ -10,7 +10,7 @@ from blitzls.instructions import (
     instructions_in,
     remove_instruction,
 )
-from blitzls.text.document import split_lines
+from blitzls.text.lines import split_lines
 from tests.support.recording import Recording
 
 

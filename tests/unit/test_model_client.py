@@ -484,10 +484,14 @@ def test_constructing_does_not_import_openai() -> None:
 # -- value types ----------------------------------------------------------------------------------
 
 
-def test_usage_round_trips_through_a_dict() -> None:
+def test_usage_as_a_dict() -> None:
     usage = Usage(prompt_tokens=10, cached_tokens=4, completion_tokens=3, reasoning_tokens=7)
-    assert Usage.from_dict(usage.to_dict()) == usage
-    assert Usage.from_dict({"prompt_tokens": 5, "cost": 0.1, "cached_tokens": "x"}) == Usage(5)
+    assert usage.to_dict() == {
+        "prompt_tokens": 10,
+        "cached_tokens": 4,
+        "completion_tokens": 3,
+        "reasoning_tokens": 7,
+    }
 
 
 def test_model_error_kinds_and_exit_codes() -> None:

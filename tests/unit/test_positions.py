@@ -5,12 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lsprotocol import types
 
 from blitzls.text.positions import (
     Encoding,
     Pos,
-    choose_encoding,
     column_to_units,
     units_len,
     units_to_column,
@@ -101,27 +99,6 @@ def test_pos_is_a_tuple() -> None:
     assert pos == (3, 4)
     assert (pos.line, pos.character) == (3, 4)
     assert Pos(1, 9) < Pos(2, 0)
-
-
-@pytest.mark.parametrize(
-    ("offered", "expected"),
-    [
-        (["utf-32", "utf-8"], "utf-32"),
-        (["latin-1", "utf-8", "utf-16"], "utf-8"),
-        (["utf-16"], "utf-16"),
-        ([], "utf-16"),
-        (None, "utf-16"),
-        (["ucs-2"], "utf-16"),
-    ],
-)
-def test_choose_encoding(offered: list[str] | None, expected: str) -> None:
-    assert choose_encoding(offered) == expected
-
-
-def test_choose_encoding_accepts_lsprotocol_enum_members() -> None:
-    chosen = choose_encoding([types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16])
-    assert chosen == "utf-8"
-    assert type(chosen) is str
 
 
 line_text = st.text(

@@ -6,7 +6,7 @@ from blitzls.actions import BUILTIN_ACTIONS
 from blitzls.core.request import ActionRequest, Snapshot
 from blitzls.core.task import ReplyFormat, prepare
 from blitzls.prompts import PromptInput, build_messages, max_tokens_for
-from blitzls.text.document import split_lines
+from blitzls.text.lines import split_lines
 
 SOURCE = '''\
 import json

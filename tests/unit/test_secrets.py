@@ -8,8 +8,8 @@ import pytest
 
 from blitzls.config import Settings, from_environment, merge
 from blitzls.policy import git_ignored, shown_lines
-from blitzls.secrets import DEFAULT_EXCLUDES, REDACTION, excluded, redact, scrub
-from blitzls.text.document import split_lines
+from blitzls.secrets import DEFAULT_EXCLUDES, REDACTION, excluded, redact, redact_quoted_lines
+from blitzls.text.lines import split_lines
 
 # Fake secrets, assembled so that the source file itself holds no token-shaped strings.
 RSA_BODY = ["MIIEowIBAAKCAQEAx" + "Q" * 47, "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9u", "ZQ=="]
@@ -160,11 +160,11 @@ def test_redacted_lines_keep_the_line_count_and_every_clean_line() -> None:
     assert all(line.endswith("\r\n") for line in shown[:-1])
 
 
-def test_scrub_hides_quoted_file_lines_that_were_redacted() -> None:
+def test_redact_quoted_lines_hides_quoted_file_lines_that_were_redacted() -> None:
     real = split_lines(f"KEY = '''{pem('')}'''\nx = 1\n")
     shown = shown_lines(Settings(), real)
     message = f"Did you mean lines 2-3?\n```\n{RSA_BODY[0]}\n{RSA_BODY[1]}\n```\nx = 1"
-    cleaned = scrub(message, real, shown)
+    cleaned = redact_quoted_lines(message, real, shown)
     assert RSA_BODY[0] not in cleaned and RSA_BODY[1] not in cleaned
     assert cleaned == f"Did you mean lines 2-3?\n```\n{REDACTION}\n{REDACTION}\n```\nx = 1"
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from blitzls.local.registry import EMBEDDED_MODEL
 from blitzls.settings.endpoint import effective_model, uses_embedded_model
 from blitzls.settings.keys import api_key, is_loopback
 from blitzls.settings.layers import from_environment, kept, merge
@@ -30,7 +31,7 @@ from blitzls.settings.project import (
     with_project_layer,
     within_rule,
 )
-from blitzls.settings.providers import EMBEDDED_MODEL, LOCAL_API_KEY
+from blitzls.settings.providers import LOCAL_API_KEY
 from blitzls.settings.schema import (
     Settings,
     bounds,

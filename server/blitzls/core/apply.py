@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from blitzls.core.errors import NoChangeError, OutsideScopeError, ReplyError
-from blitzls.core.lines import Indenter, columns, content, is_blank, key
+from blitzls.core.lines import Indenter, columns, is_blank, key
 from blitzls.core.rewrite import import_position, place_definition
 from blitzls.core.safety import check_result
 from blitzls.core.task import EditTask
@@ -22,7 +22,7 @@ from blitzls.patch.match import apply_blocks
 from blitzls.patch.parse import parse_edits
 from blitzls.replies.extract import code_blocks
 from blitzls.replies.fit import fit_replacement
-from blitzls.text.document import split_lines
+from blitzls.text.lines import first_line_break, line_content, split_lines
 
 # How many lines around the target fragment fitting looks at for repeated context.
 FIT_CONTEXT_LINES = 200
@@ -44,7 +44,7 @@ class Hunk:
 
 def apply_reply(task: EditTask, reply: str) -> str:
     """The file's new text after ``reply``; raises :class:`ReplyError` when it is unusable."""
-    file = [content(line) for line in task.lines]
+    file = [line_content(line) for line in task.lines]
     blocks = parse_edits(reply)
     imports: list[str] = []
     if blocks:
@@ -54,7 +54,7 @@ def apply_reply(task: EditTask, reply: str) -> str:
             scope=(task.offset(task.shown[0]), task.offset(task.shown[1])),
             hint=None if task.hint_line is None else task.offset(task.hint_line),
         )
-        candidate = [content(line) for line in split_lines(result.new_text)]
+        candidate = [line_content(line) for line in split_lines(result.new_text)]
     else:
         candidate, imports = _rewrite(task, file, reply)
     hunks = _accepted_hunks(task, file, candidate)
@@ -276,21 +276,13 @@ def _remove_instruction(task: EditTask, file: list[str], hunks: list[Hunk]) -> l
 # --------------------------------------------------------------------------- rendering
 
 
-def _eol(lines: Sequence[str]) -> str:
-    for line in lines:
-        stripped = content(line)
-        if stripped != line:
-            return line[len(stripped) :]
-    return "\n"
-
-
 def render(lines: Sequence[str], hunks: Sequence[Hunk]) -> str:
     """``lines`` (with terminators; the last has none) with ``hunks`` applied.
 
     Untouched lines keep their own terminators; new lines get the file's first one. A hunk
     that reaches the last line leaves its last new line unterminated, as the file was.
     """
-    eol = _eol(lines)
+    eol = first_line_break(lines)
     pieces: list[str] = []
     done = 0
     for hunk in hunks:

@@ -29,11 +29,6 @@ def columns(line: str, tab_size: int = TAB_SIZE) -> int:
     return col
 
 
-def content(line: str) -> str:
-    """``line`` without its terminator."""
-    return line.rstrip("\r\n")
-
-
 @dataclass(frozen=True)
 class Indenter:
     """Writes indentation the way the file does: tabs or spaces."""

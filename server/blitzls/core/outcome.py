@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from blitzls.core.request import ActionRequest, Snapshot
 from blitzls.core.task import EditTask, ReplyFormat
-from blitzls.text.document import split_lines
 from blitzls.text.edits import common_ends
+from blitzls.text.lines import split_lines
 
 
 @dataclass

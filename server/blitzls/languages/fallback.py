@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from blitzls.languages.comments import is_comment_line
 from blitzls.languages.lines import blank, indent, paren_balance, preamble
 from blitzls.languages.registry import Language
-from blitzls.text.document import line_content
+from blitzls.text.lines import line_content
 
 Span = tuple[int, int]
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from blitzls.languages.lines import continues_statement, indent
 from blitzls.languages.literals import starts_in_code
 from blitzls.languages.registry import Language
-from blitzls.text.document import line_content
+from blitzls.text.lines import line_content
 
 if TYPE_CHECKING:
     import tree_sitter

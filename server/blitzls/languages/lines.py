@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from blitzls.languages.registry import Language
-from blitzls.text.document import line_content
+from blitzls.text.lines import line_content
 
 _DECORATOR_LINES = 30  # the most lines of one decorator
 _PREAMBLE_LINES = 300  # the most lines of decorators and comments above a header

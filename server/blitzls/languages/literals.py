@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from blitzls.languages.registry import Language
-from blitzls.text.document import line_content
+from blitzls.text.lines import line_content
 
 _CHAR_LITERAL = re.compile(r"'(?:\\.[^']{0,9}|[^'\\])'")
 

@@ -23,7 +23,7 @@ from blitzls.languages.lines import (
     preamble_starts,
 )
 from blitzls.languages.registry import Language, language_for
-from blitzls.text.document import line_content
+from blitzls.text.lines import line_content
 
 Span = tuple[int, int]
 

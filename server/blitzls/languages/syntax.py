@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 from blitzls.languages import grammars
 from blitzls.languages.registry import Language, language_for
-from blitzls.text.document import line_content, split_lines
 from blitzls.text.edits import common_ends
+from blitzls.text.lines import line_content, split_lines
 
 if TYPE_CHECKING:
     import tree_sitter

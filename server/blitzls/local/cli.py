@@ -20,7 +20,7 @@ from blitzls.local import (
     registry_spec,
     unavailable_reason,
 )
-from blitzls.local.registry import DEFAULT_MODEL
+from blitzls.local.registry import EMBEDDED_MODEL
 
 DEFAULT_PORT = 8012
 
@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--model",
         metavar="PATH_OR_NAME",
         default=None,
-        help=f"a GGUF file or a known model name (env {MODEL_ENV}; default: {DEFAULT_MODEL})",
+        help=f"a GGUF file or a known model name (env {MODEL_ENV}; default: {EMBEDDED_MODEL})",
     )
     parser.add_argument(
         "--ctx", type=int, default=DEFAULT_N_CTX, help=f"context size in tokens ({DEFAULT_N_CTX})"

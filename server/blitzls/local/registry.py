@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 # Switching the default model is this one line (and the pins of the ``local`` extra in
 # pyproject.toml, which tests/unit/test_local_assembly.py checks against it).
-DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct"
+EMBEDDED_MODEL = "qwen2.5-coder-1.5b-instruct"
 
 
 @dataclass(frozen=True)
@@ -77,4 +77,4 @@ MODELS: dict[str, ModelSpec] = {
 
 def default_spec() -> ModelSpec:
     """The model used when ``localModel`` is empty."""
-    return MODELS[DEFAULT_MODEL]
+    return MODELS[EMBEDDED_MODEL]

@@ -23,12 +23,12 @@ from blitzls.model.errors import (
     LOOKUP_FAILED,
     ModelError,
     bad_response_error,
+    clean_detail,
     connection_error,
     cut_off_error,
     empty_error,
     endpoint_name,
     key_hint,
-    scrub,
     status_error,
     timeout_error,
 )
@@ -290,21 +290,23 @@ class OpenAIChatModel:
         if isinstance(exc, openai.APIResponseValidationError):
             return bad_response_error(base_url, "sent a reply of the wrong shape")
         if isinstance(exc, openai.APIError):  # an {"error": ...} event inside the stream
-            detail = scrub(_detail(exc.body, exc.message), self._api_key)
+            detail = clean_detail(_detail(exc.body, exc.message), self._api_key)
             return ModelError(
                 "server", f"{endpoint_name(base_url)} reported an error mid-answer: {detail}"
             )
         if isinstance(exc, ValueError):  # JSONDecodeError, UnicodeDecodeError in the SSE data
             return bad_response_error(base_url, "sent a stream event that is not valid JSON")
         if isinstance(exc, openai.OpenAIError):
-            return ModelError("config", scrub(str(exc), self._api_key))
+            return ModelError("config", clean_detail(str(exc), self._api_key))
         return ModelError(
             "bad_response",
-            scrub(f"unexpected {type(exc).__name__} talking to {base_url}: {exc}", self._api_key),
+            clean_detail(
+                f"unexpected {type(exc).__name__} talking to {base_url}: {exc}", self._api_key
+            ),
         )
 
     def _reason(self, cause: BaseException | None) -> str:
-        return scrub(str(cause), self._api_key) if cause is not None else ""
+        return clean_detail(str(cause), self._api_key) if cause is not None else ""
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -411,5 +413,5 @@ def _connect_reason(cause: BaseException | None, api_key: str) -> str:
     if lookups or any(s in lowered for s in names):
         return HOST_NOT_FOUND
     if "certificate" in lowered or "ssl" in lowered:
-        return "TLS error: " + scrub(str(chain[-1]), api_key)
-    return scrub(str(chain[-1]), api_key)
+        return "TLS error: " + clean_detail(str(chain[-1]), api_key)
+    return clean_detail(str(chain[-1]), api_key)

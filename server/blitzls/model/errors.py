@@ -96,7 +96,7 @@ def key_hint(base_url: str) -> str:
     return "BLITZLS_API_KEY (or the variable named by BLITZLS_API_KEY_ENV)"
 
 
-def scrub(text: str, secret: str) -> str:
+def clean_detail(text: str, secret: str) -> str:
     """``text`` on one line, shortened, with ``secret`` (and its long pieces) removed."""
     if secret:
         text = text.replace(secret, "***")
@@ -125,7 +125,7 @@ def status_error(
     """The ModelError for an HTTP error status; ``detail`` is the server's own message."""
     name = endpoint_name(base_url)
     host = endpoint_host(base_url)
-    detail = scrub(detail, api_key)
+    detail = clean_detail(detail, api_key)
     if status == 401:
         if not api_key or api_key == LOCAL_PLACEHOLDER_KEY:
             return ModelError(

@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 TextCallback = Callable[[str], "bool | None"]  # return True to stop the stream early
 
@@ -24,16 +24,6 @@ class Usage:
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Usage:
-        """Build from a mapping; unknown keys and non-integer values are ignored."""
-        values = {
-            name: int(data[name])
-            for name in ("prompt_tokens", "cached_tokens", "completion_tokens", "reasoning_tokens")
-            if isinstance(data.get(name), (int, float)) and not isinstance(data.get(name), bool)
-        }
-        return cls(**values)
 
 
 @dataclass

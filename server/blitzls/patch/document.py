@@ -23,13 +23,13 @@ __all__ = [
     "find_shift",
     "indent_of",
     "is_blank",
-    "split_lines",
+    "lines_without_breaks",
 ]
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def split_lines(text: str) -> list[str]:
+def lines_without_breaks(text: str) -> list[str]:
     """Lines of ``text`` without terminators; a final terminator does not start a new line."""
     if not text:
         return []

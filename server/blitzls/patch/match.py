@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from blitzls.patch.document import Document, is_blank, split_lines
+from blitzls.patch.document import Document, is_blank, lines_without_breaks
 from blitzls.patch.parse import EditBlock
 from blitzls.patch.strategies import (
     ANYWHERE,
@@ -202,7 +202,7 @@ def _match_block(
     lines: tuple[int, int],
     hint: int | None,
 ) -> Candidate:
-    search, replace = split_lines(block.search), split_lines(block.replace)
+    search, replace = lines_without_breaks(block.search), lines_without_breaks(block.replace)
     start, end = scope
     lo, hi = lines
     if all(map(is_blank, search)):
@@ -240,7 +240,7 @@ def _match_block(
 def _failure(
     doc: Document, index: int, block: EditBlock, refusal: Refusal, lines: tuple[int, int]
 ) -> BlockFailure:
-    search, replace = split_lines(block.search), split_lines(block.replace)
+    search, replace = lines_without_breaks(block.search), lines_without_breaks(block.replace)
     closest = closest_lines(doc, search, *lines) if refusal.kind == "no-match" else ()
     return BlockFailure(
         index=index,

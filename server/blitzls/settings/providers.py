@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from blitzls.local import registry as local_models
+from blitzls.local.registry import EMBEDDED_MODEL
 
 DEFAULT_BASE_URL = "https://api.x.ai/v1"
 DEFAULT_MODEL = "grok-code-fast-1"
 DEFAULT_API_KEY_ENV = "XAI_API_KEY"
 LOCAL_API_KEY = "blitzls-local"  # sent to loopback endpoints, which need some key but check none
 EMBEDDED_BASE_URL = "embedded"  # the in-process model of the blitzls[local] extra
-EMBEDDED_MODEL = local_models.DEFAULT_MODEL  # the embedded model's default, from its registry
 
 # A preset fills these three settings unless they are set explicitly.
 PRESET_KEYS = ("base_url", "api_key_env", "model")

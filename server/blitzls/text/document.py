@@ -2,38 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
-from collections import Counter
 from itertools import accumulate
 
+from blitzls.text.lines import line_content, split_lines
 from blitzls.text.positions import Encoding, Pos, column_to_units, units_to_column
-
-# Characters str.splitlines() treats as line breaks although LSP does not.
-_NON_LSP_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-# One line with its terminator, or the unterminated rest of the text.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-_EOL_SAMPLE = 200
-
-
-def split_lines(text: str) -> list[str]:
-    """Split at "\\r\\n", "\\r" and "\\n", keeping terminators.
-
-    The last element never has a terminator (it may be ""), so the length is the LSP line
-    count and ``"".join(result) == text``.
-    """
-    if _NON_LSP_BREAKS.search(text) is None:
-        lines = text.splitlines(keepends=True)
-    else:
-        lines = _LINE.findall(text)
-    if not lines or lines[-1].endswith(("\n", "\r")):
-        lines.append("")
-    return lines
-
-
-def line_content(line: str) -> str:
-    """``line`` without its terminator."""
-    return line.rstrip("\r\n")
 
 
 class TextDocument:
@@ -48,7 +21,6 @@ class TextDocument:
         self._lines = split_lines(text)
         self._text: str | None = text
         self._starts: list[int] | None = None
-        self._eol: str | None = None
 
     def __repr__(self) -> str:
         return f"TextDocument({self.uri!r}, version={self.version!r}, lines={self.line_count})"
@@ -75,15 +47,6 @@ class TextDocument:
     def line_text(self, i: int) -> str:
         """Line ``i`` without its terminator."""
         return line_content(self._lines[i])
-
-    @property
-    def eol(self) -> str:
-        """The most common line ending among the first lines; "\\n" when there is none."""
-        if self._eol is None:
-            sample = self._lines[: min(len(self._lines) - 1, _EOL_SAMPLE)]
-            counts = Counter(line[len(line_content(line)) :] for line in sample)
-            self._eol = counts.most_common(1)[0][0] if counts else "\n"
-        return self._eol
 
     # --- positions -----------------------------------------------------------------
 
@@ -141,7 +104,6 @@ class TextDocument:
             self._splice(text, self._clamp(range[0], encoding), self._clamp(range[1], encoding))
         self._text = text if range is None else None
         self._starts = None
-        self._eol = None
         if version is not None:
             self.version = version
 

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-from blitzls.text.document import TextDocument, split_lines
+from blitzls.text.document import TextDocument
+from blitzls.text.lines import split_lines
 from blitzls.text.positions import Encoding, Pos
 
 

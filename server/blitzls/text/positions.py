@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
-
-SUPPORTED_ENCODINGS: tuple[Encoding, ...] = ("utf-8", "utf-16", "utf-32")
-DEFAULT_ENCODING: Encoding = "utf-16"
 
 
 class Pos(NamedTuple):
@@ -71,12 +67,3 @@ def units_to_column(line: str, units: int, encoding: Encoding) -> int:
         if seen > units:
             return column
     return len(line)
-
-
-def choose_encoding(client_encodings: Sequence[str] | None) -> Encoding:
-    """The first of the client's ``general.positionEncodings`` we support, else UTF-16."""
-    for offered in client_encodings or ():
-        for encoding in SUPPORTED_ENCODINGS:
-            if offered == encoding:
-                return encoding
-    return DEFAULT_ENCODING

@@ -111,7 +111,7 @@ class ActionRunner:
     async def _run(self, target: ActionTarget, doc: TextDocument) -> Outcome:
         from blitzls.model.errors import ModelError
         from blitzls.replies.extract import ReplyError
-        from blitzls.requests import build_request
+        from blitzls.requests import RequestError, build_request
 
         try:
             request = build_request(
@@ -124,7 +124,7 @@ class ActionRunner:
                 diagnostics=target.diagnostics,
             )
             return await self._run_superseding(target.key, request)
-        except (ModelError, ReplyError) as exc:
+        except (ModelError, RequestError, ReplyError) as exc:
             raise ActionFailed(str(exc)) from exc
         finally:
             self._warn_once_about_cache()
