@@ -84,7 +84,10 @@ def test_search_occurring_twice_without_hint_is_refused(
     assume(window[0].strip() and window[-1].strip())
     lines = [*head, *window, *middle, *window, *tail]
     text = eol.join(lines)
-    search = "".join((extra + line if line.strip() else line) + "\n" for line in window)
+    shifted = [extra + line if line.strip() else line for line in window]
+    # the re-indented text must not also occur exactly (then that one place is the match)
+    assume(not extra or all(lines[i : i + len(shifted)] != shifted for i in range(len(lines))))
+    search = "".join(line + "\n" for line in shifted)
     with pytest.raises(MatchError) as caught:
         apply_blocks(text, [EditBlock(search, NEW + "\n")], scope=(0, len(text)))
     (failure,) = caught.value.failures
