@@ -2,6 +2,7 @@
 
   .venv/bin/python benchmarks/quality/fixtures.py check results/NAME.json
   .venv/bin/python benchmarks/quality/fixtures.py export results/NAME.json
+  .venv/bin/python benchmarks/quality/fixtures.py refresh [FIXTURE_NAME ...]
 
 Both replay every recorded reply through ``blitzls run`` (this checkout) against the scripted
 endpoint and run the task's tests on the result. Replayed are the replies blitzls got in the
@@ -9,7 +10,9 @@ run (in order, repair rounds included) and the plain baseline's whole-function a
 is the shape blitzls asks real models for. ``check`` prints what happens; ``export`` writes
 ``tests/fixtures/real_replies/`` entries for the replies blitzls failed to use in the run
 and for every baseline answer that passed its tests, each with the result this checkout
-gives, so the normal test suite notices when a real reply stops applying.
+gives, so the normal test suite notices when a real reply stops applying. ``refresh``
+records anew what this checkout makes of existing fixtures (all, or those named), after a
+deliberate change in reply handling: review the diff of ``tests/fixtures/`` before committing.
 """
 
 from __future__ import annotations
@@ -84,15 +87,38 @@ def _name(fixture: dict[str, Any]) -> str:
     return f"{fixture['task']}--{model}--{fixture['run']}--{fixture['source_arm']}"
 
 
+def _expect(fixture: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "exit_code": now["exit_code"],
+        "text": now["text"] if now["exit_code"] == 0 else fixture["source"],
+        "passes_tests": now["passes"],
+    }
+
+
+def refresh(names: list[str]) -> int:
+    """Record again what this checkout makes of the fixtures (all, or the named ones)."""
+    paths = [FIXTURES / f"{n}.json" for n in names] or sorted(FIXTURES.glob("*.json"))
+    with ScriptedModelServer() as server:
+        for path in paths:
+            fixture = json.loads(path.read_text(encoding="utf-8"))
+            before = fixture.get("expect", {}).get("exit_code")
+            fixture["expect"] = _expect(fixture, judge(fixture, server))
+            path.write_text(json.dumps(fixture, indent=1, ensure_ascii=False) + "\n", "utf-8")
+            print(f"{path.stem:80} exit {before} -> {fixture['expect']['exit_code']}", flush=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=("check", "export"))
-    parser.add_argument("results", type=Path, nargs="+")
+    parser.add_argument("command", choices=("check", "export", "refresh"))
+    parser.add_argument("results", nargs="*", help="results/NAME.json files, or fixture names")
     args = parser.parse_args()
+    if args.command == "refresh":
+        return refresh(args.results)
     outcomes: Counter[str] = Counter()
     written = 0
     with ScriptedModelServer() as server:
-        for path in args.results:
+        for path in map(Path, args.results):
             results = json.loads(path.read_text(encoding="utf-8"))
             for fixture in candidates(results, path.stem):
                 now = judge(fixture, server)
@@ -110,11 +136,7 @@ def main() -> int:
                     fixture["source_arm"] == "blitzls" and fixture["verdict_then"] != "passed"
                 ) or (fixture["source_arm"] == "baseline" and fixture["verdict_then"] == "passed")
                 if args.command == "export" and keep:
-                    fixture["expect"] = {
-                        "exit_code": now["exit_code"],
-                        "text": now["text"] if now["exit_code"] == 0 else fixture["source"],
-                        "passes_tests": now["passes"],
-                    }
+                    fixture["expect"] = _expect(fixture, now)
                     FIXTURES.mkdir(parents=True, exist_ok=True)
                     target = FIXTURES / f"{_name(fixture)}.json"
                     target.write_text(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.replay import load_fixtures, replay
+from tests.support.replay import MOST_REQUESTS, load_fixtures, replay
 from tests.support.scripted_model import ScriptedModelServer
 
 FIXTURES = load_fixtures()
@@ -49,4 +49,4 @@ def test_a_real_reply_lands_as_recorded(
     expect = fixture["expect"]
     assert (done.exit_code, done.error) == (expect["exit_code"], done.error)
     assert done.text == expect["text"]
-    assert done.requests <= len(fixture["replies"])  # no call beyond the recorded replies
+    assert done.requests <= max(MOST_REQUESTS, len(fixture["replies"]))  # one repair at most
