@@ -327,6 +327,16 @@ def test_pseudocode_that_also_changes_other_lines_is_refused() -> None:
     assert caught.value.lines == ("    return total",)
 
 
+def test_pseudocode_answered_with_new_lines_elsewhere_is_refused_with_where() -> None:
+    whole = MODULE.replace("LOW = 5\n", "LOW = 5\nHIGH = 9\n").replace(
+        "    # start a running total at zero\n    # add price times quantity for each item\n",
+        "    total = 0\n",
+    )
+    with pytest.raises(OutsideScopeError) as caught:
+        apply_reply(task_for(), fenced(whole))
+    assert "also adds lines before line 8, outside the pseudocode lines" in str(caught.value)
+
+
 def test_an_unchanged_answer_is_no_change() -> None:
     original = "\n".join(MODULE.splitlines()[15:20])
     task = task_for(action="simplify", start=COUNT_LINE, end=COUNT_LINE + 1, scope="enclosing")

@@ -245,9 +245,12 @@ def _outside_message(task: EditTask, file: Sequence[str], hunk: Hunk) -> str:
     outside = [i for i in range(hunk.start, hunk.end) if not first <= i < last]
     at = outside[0] if outside else hunk.start
     where = f"line {at + 1}" if at < len(file) else "the end of the file"
-    what = f"`{key(file[at])[:60]}`" if outside else f"new lines at {where}"
     region = "the pseudocode lines" if task.pseudocode else "the code it was asked to change"
-    return f"the reply also changes {what} ({where}), outside {region}; nothing was changed"
+    if outside:
+        what = f"changes `{key(file[at])[:60]}` ({where})"
+    else:
+        what = f"adds lines before {where}" if at < len(file) else f"adds lines at {where}"
+    return f"the reply also {what}, outside {region}; nothing was changed"
 
 
 def _remove_instruction(task: EditTask, file: list[str], hunks: list[Hunk]) -> list[Hunk]:
