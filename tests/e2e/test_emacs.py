@@ -53,7 +53,7 @@ DRIVER_EL = r""";;; driver.el --- Eglot + blitzls.el for a test  -*- lexical-bin
 ;; The user's init.el, as the Setup section of blitzls.el has it.
 (add-to-list 'load-path (blitzls-test-cfg 'config_dir))
 (require 'blitzls)
-(setq blitzls-initialization-options '(:maxTokens 1234 :contextLines 300))
+(setq blitzls-initialization-options '(:maxTokens 200 :contextLines 300))
 (blitzls-register)
 
 (setq make-backup-files nil create-lockfiles nil auto-save-default nil)
@@ -258,7 +258,7 @@ def test_eglot_with_blitzls_el_converts_pseudocode_and_applies_edits(
     assert report["server_name"] == "blitzls"
     assert report["server_command"] == ["blitzls", "serve"]
     first, second, third = model_server.chat_requests
-    assert all(r.body["max_tokens"] == 1234 for r in (first, second, third))
+    assert all(r.body["max_tokens"] == 200 for r in (first, second, third))
     assert EDIT_INSTRUCTION in second.body["messages"][-1]["content"]
     assert ai_title in report["ai_titles"]
     # Eglot 1.9 runs the action's command; the server's workspace/applyEdit is confirmed.

@@ -209,7 +209,7 @@ def run_neovim(
         "file": str(source),
         "file2": str(source.with_name("second.py")),
         "report": str(report),
-        "settings": {"maxTokens": 1234, "contextLines": 300},
+        "settings": {"maxTokens": 200, "contextLines": 300},
         "comment_line": PSEUDOCODE_LINES[0],
         "timeout_ms": 30000,
     }
@@ -260,7 +260,7 @@ def test_neovim_converts_pseudocode_and_builds_edit_requests(
     assert second.read_text("utf-8") == expected_inventory()
     requests = model_server.chat_requests
     assert len(requests) == 2
-    assert requests[0].body["max_tokens"] == 1234, "init_options did not reach the server"
+    assert requests[0].body["max_tokens"] == 200, "init_options did not reach the server"
     assert report["commands"] == {"BlitzEdit": True, "BlitzPseudocode": True}
     warnings = [n for n in report["notifications"] if (n.get("level") or 0) >= WARN]
     assert warnings == [], warnings
