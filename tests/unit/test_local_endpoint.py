@@ -116,7 +116,7 @@ def test_a_child_killed_mid_answer_fails_that_request_and_the_next_one_restarts_
                 for _ in stream:
                     pass
             assert wait_gone(pid)
-            deadline = time.monotonic() + 5
+            deadline = time.monotonic() + 30  # a loaded machine reaps slowly
             while endpoint.last_exit is None and time.monotonic() < deadline:
                 time.sleep(0.05)
     assert endpoint.last_exit is not None and "killed by SIGSEGV" in endpoint.last_exit
