@@ -459,6 +459,10 @@ def environment(model: ScriptedModelServer, cache_dir: Path) -> dict[str, str]:
         BLITZLS_API_KEY="bench",
         BLITZLS_CACHE_DIR=str(cache_dir),
         BLITZLS_MAX_RETRIES="0",
+        # a hosted model on a loopback address: what blitzls sends a hosted one (the file as
+        # context, SEARCH/REPLACE on long functions), not what it sends a local model
+        BLITZLS_CONTEXT="file",
+        BLITZLS_EDIT_FORMAT="search-replace",
     )
     return env
 

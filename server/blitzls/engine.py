@@ -26,7 +26,15 @@ from blitzls.model.cache import ReplyCache, cache_key
 from blitzls.model.errors import ModelError
 from blitzls.model.protocol import Completion
 from blitzls.pricing import cost, price_for, price_table
-from blitzls.prompts import PromptInput, build_messages, fence_name, max_tokens_for, unit_name
+from blitzls.prompts import (
+    ContextMode,
+    PromptInput,
+    build_messages,
+    fence_name,
+    max_tokens_for,
+    shown_regions,
+    unit_name,
+)
 from blitzls.provider import ModelProvider
 from blitzls.replies.extract import FenceWatcher
 from blitzls.secrets import redact_quoted_lines
@@ -114,8 +122,10 @@ class Engine:
             raise ReplyError("the target lines are outside the document")
         await policy.check_file(self.settings, snapshot, self.workspace)
         task = prepare(request, self.reply_format(request))
-        shown = policy.shown_lines(self.settings, task.lines)
-        messages = self._messages(request, task, shown)
+        context = self._context()
+        regions = shown_regions(task, context, self.settings.context_lines)
+        shown = policy.shown_lines(self.settings, task.lines, regions)
+        messages = self._messages(request, task, shown, context)
         policy.check_prompt_size(messages)
         params = self.request_params(task)
         caching = self.use_cache if use_cache is None else use_cache
@@ -172,19 +182,22 @@ class Engine:
             params["temperature"] = self.settings.temperature
         return params
 
+    def _context(self) -> ContextMode:
+        """What the model sees besides the code to change: the setting, or by the endpoint."""
+        if self.settings.context == "auto":
+            return "scope" if self.provider.is_local else "file"
+        return "file" if self.settings.context == "file" else "scope"
+
     def _messages(
-        self, request: ActionRequest, task: EditTask, shown: Sequence[str]
+        self, request: ActionRequest, task: EditTask, shown: Sequence[str], context: ContextMode
     ) -> list[dict[str, str]]:
-        context = self.settings.context
-        if context == "auto":
-            context = "scope" if self.provider.is_local else "file"
         return build_messages(
             PromptInput(
                 action=request.action,
                 task=task,
                 file_label=request.snapshot.label,
                 lines=shown,
-                context="file" if context == "file" else "scope",
+                context=context,
                 context_lines=self.settings.context_lines,
                 instruction=policy.shown_text(self.settings, request.instruction),
                 diagnostics=policy.shown_text(self.settings, request.diagnostics),

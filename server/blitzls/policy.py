@@ -22,6 +22,9 @@ from blitzls.usage_log import today_totals
 GIT_TIMEOUT = 2.0
 # Never send megabytes: about 100k tokens is far beyond any targeted edit.
 MAX_PROMPT_CHARS = 400_000
+# Lines scanned for secrets around what a prompt shows: a multi-line secret (a private key)
+# that starts outside is still recognised.
+REDACT_MARGIN = 200
 
 
 async def check_file(settings: Settings, snapshot: Snapshot, workspace: str) -> None:
@@ -71,13 +74,32 @@ def git_ignored(path: str) -> bool:
     return done.returncode == 0
 
 
-def shown_lines(settings: Settings, lines: Sequence[str]) -> tuple[str, ...]:
-    """``lines`` as the model may see them: secrets redacted, the line count unchanged."""
+def shown_lines(
+    settings: Settings, lines: Sequence[str], regions: Sequence[tuple[int, int]]
+) -> tuple[str, ...]:
+    """``lines`` as the model may see them, the line count unchanged: in ``regions`` (what the
+    prompt shows) with secrets redacted, elsewhere emptied, so that the work is proportional
+    to what is sent, not to the file, and a line outside can never be sent unredacted.
+
+    Each region is scanned with REDACT_MARGIN lines around it, so a secret that spans its
+    edge (a private key) is recognised whole."""
     if not settings.redact:
         return tuple(lines)
-    shown = split_lines(redact("".join(lines))[0])
-    if len(shown) != len(lines):  # cannot happen: redaction keeps every line break
-        raise ModelError("config", "redacting secrets changed the line count; nothing was sent")
+    shown = [""] * len(lines)
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(regions):
+        start, end = max(start - REDACT_MARGIN, 0), min(end + REDACT_MARGIN, len(lines))
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        elif start < end:
+            spans.append((start, end))
+    for start, end in spans:
+        redacted = split_lines(redact("".join(lines[start:end]))[0])
+        if len(redacted) == end - start + 1 and redacted[-1] == "":
+            redacted.pop()  # the chunk ends with a line break: no line after it
+        if len(redacted) != end - start:  # cannot happen: redaction keeps every line break
+            raise ModelError("config", "redacting secrets changed the line count; nothing was sent")
+        shown[start:end] = redacted
     return tuple(shown)
 
 

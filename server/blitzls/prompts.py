@@ -139,25 +139,43 @@ def doc_comment_name(language_id: str) -> str:
     return "doc comment"
 
 
-def file_context(lines: Sequence[str], start: int, end: int, budget: int) -> str:
-    """The file as the model sees it: whole when short, else an aligned window and the header."""
-    total = len(lines)
+def context_window(total: int, start: int, end: int, budget: int) -> list[tuple[int, int]]:
+    """The line ranges file context shows: the whole file when it has at most ``budget``
+    lines, else its first lines and a window around ``start``-``end`` aligned to
+    WINDOW_ALIGN (so nearby actions share the prompt prefix)."""
     if total <= budget:
-        body = "".join(lines)
-        return f"```\n{_normalise(body)}\n```"
+        return [(0, total)]
     half = max((budget - HEADER_LINES) // 2, 1)
     first = max(((start - half) // WINDOW_ALIGN) * WINDOW_ALIGN, 0)
     last = min(first + budget - HEADER_LINES, total)
     if last < end:  # a very long selection: centre on it instead
         first = max(start - HEADER_LINES, 0)
         last = min(end + HEADER_LINES, total)
-    parts = []
     if first > HEADER_LINES:
+        return [(0, HEADER_LINES), (first, last)]
+    return [(0, last)]
+
+
+def shown_regions(task: EditTask, context: ContextMode, budget: int) -> list[tuple[int, int]]:
+    """Every line range of the file the prompt for ``task`` shows the model."""
+    regions = [task.shown]
+    if context == "file":
+        regions += context_window(len(task.lines), *task.shown, budget)
+    return regions
+
+
+def file_context(lines: Sequence[str], start: int, end: int, budget: int) -> str:
+    """The file as the model sees it: whole when short, else an aligned window and the header."""
+    total = len(lines)
+    regions = context_window(total, start, end, budget)
+    if regions == [(0, total)]:
+        return f"```\n{_normalise(''.join(lines))}\n```"
+    parts = []
+    if len(regions) == 2:
         parts.append(
             f"Lines 1-{HEADER_LINES}:\n```\n{_normalise(''.join(lines[:HEADER_LINES]))}\n```"
         )
-    elif first > 0:
-        first = 0
+    first, last = regions[-1]
     parts.append(
         f"Lines {first + 1}-{last} of {total}:\n```\n{_normalise(''.join(lines[first:last]))}\n```"
     )

@@ -153,7 +153,7 @@ def test_ordinary_code_is_left_alone() -> None:
 def test_redacted_lines_keep_the_line_count_and_every_clean_line() -> None:
     text = ORDINARY_CODE.replace("\n", "\r\n") + f"KEY = '''{pem('EC ', eol=chr(13) + chr(10))}'''"
     lines = split_lines(text)
-    shown = shown_lines(Settings(), lines)
+    shown = shown_lines(Settings(), lines, [(0, len(lines))])
     assert len(shown) == len(lines)
     changed = [i for i, (a, b) in enumerate(zip(lines, shown, strict=True)) if a != b]
     assert changed == list(range(len(lines) - len(RSA_BODY) - 2, len(lines)))
@@ -162,7 +162,7 @@ def test_redacted_lines_keep_the_line_count_and_every_clean_line() -> None:
 
 def test_redact_quoted_lines_hides_quoted_file_lines_that_were_redacted() -> None:
     real = split_lines(f"KEY = '''{pem('')}'''\nx = 1\n")
-    shown = shown_lines(Settings(), real)
+    shown = shown_lines(Settings(), real, [(0, len(real))])
     message = f"Did you mean lines 2-3?\n```\n{RSA_BODY[0]}\n{RSA_BODY[1]}\n```\nx = 1"
     cleaned = redact_quoted_lines(message, real, shown)
     assert RSA_BODY[0] not in cleaned and RSA_BODY[1] not in cleaned
@@ -258,3 +258,15 @@ def test_bad_exclude_values_are_reported() -> None:
     assert any("'exclude'" in p for p in problems) and any("'redact'" in p for p in problems)
     _, problems = merge(Settings(), {"exclude": ["ok", 1]})
     assert problems and "'exclude'" in problems[0]
+
+
+def test_only_the_regions_a_prompt_shows_are_scanned_and_the_rest_is_never_shown() -> None:
+    key = f"KEY = '''{pem('')}'''\n"
+    lines = split_lines("x = 1\n" * 500 + key + "y = 2\n" * 1000)
+    at = 500  # the key's first line
+    shown = shown_lines(Settings(), lines, [(at + 3, at + 10)])  # starts inside the key
+    assert not any(body in "".join(shown) for body in RSA_BODY)  # seen whole, redacted
+    assert shown[at + 3 : at + 10] != tuple(lines[at + 3 : at + 10])
+    assert shown[at + 8 : at + 10] == tuple(lines[at + 8 : at + 10])  # clean lines kept
+    assert shown[0] == "" and shown[-1] == ""  # far outside: empty, never sent
+    assert len(shown) == len(lines)
