@@ -337,6 +337,21 @@ def test_pseudocode_answered_with_new_lines_elsewhere_is_refused_with_where() ->
     assert "also adds lines before line 8, outside the pseudocode lines" in str(caught.value)
 
 
+def test_blank_lines_added_apart_from_the_change_are_dropped() -> None:
+    # A real Qwen2.5-Coder-0.5B docstring answer also put blank lines between statements.
+    text = "def f(x):\n    y = x + 1\n    return y\n"
+    reply = fenced('def f(x):\n    """One more than x."""\n    y = x + 1\n\n    return y\n')
+    new = apply_reply(task_for(text, "docstring", 0, 1, scope="enclosing"), reply)
+    assert new == 'def f(x):\n    """One more than x."""\n    y = x + 1\n    return y\n'
+
+
+def test_an_answer_that_only_removes_blank_lines_is_applied() -> None:
+    text = "def f(x):\n    y = x + 1\n\n    return y\n"
+    reply = fenced("def f(x):\n    y = x + 1\n    return y\n")
+    new = apply_reply(task_for(text, "simplify", 0, 1, scope="enclosing"), reply)
+    assert new == "def f(x):\n    y = x + 1\n    return y\n"
+
+
 def test_an_unchanged_answer_is_no_change() -> None:
     original = "\n".join(MODULE.splitlines()[15:20])
     task = task_for(action="simplify", start=COUNT_LINE, end=COUNT_LINE + 1, scope="enclosing")

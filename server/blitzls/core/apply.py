@@ -173,6 +173,9 @@ def _accepted_hunks(task: EditTask, file: list[str], candidate: list[str]) -> li
         )
         raise OutsideScopeError(_outside_message(task, file, outside[0]), lines)
     hunks = [h for h in hunks if _inside(task, h)]
+    if any(not _blank_only(file, h) for h in hunks):
+        # blank lines added or removed apart from the real change are churn, not the edit
+        hunks = [h for h in hunks if not _blank_only(file, h)]
     if not hunks:
         raise NoChangeError()
     return hunks
