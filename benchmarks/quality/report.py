@@ -30,6 +30,11 @@ def _beyond(row: dict[str, Any], arm: str) -> int:
     return lines_beyond_needed(task.source, text, task.solution)
 
 
+def _model_seconds(arm: dict[str, Any]) -> float:
+    """Seconds the endpoint spent on the arm's requests (as the recording proxy saw them)."""
+    return float(sum(x["seconds"] for x in arm["exchanges"]))
+
+
 def summary_table(results: dict[str, Any]) -> str:
     """Per action: verdict counts per arm, lines beyond need, tokens, seconds and ratios."""
     by_action: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -39,8 +44,8 @@ def summary_table(results: dict[str, Any]) -> str:
         "| action | tasks | baseline pass | blitzls pass | blitzls wrong / refused / unchanged "
         "| beyond: passed / all applied (base; blitzls) "
         "| prompt tok (base / blitzls) | output tok (base / blitzls) "
-        "| median s (base / blitzls) | pass ratio | time ratio |\n"
-        "| --- | ---: | ---: | ---: | --- | --- | --- | --- | --- | ---: | ---: |"
+        "| median s (base / blitzls) | pass ratio | time ratio | model-time ratio |\n"
+        "| --- | ---: | ---: | ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: |"
     )
     lines = [head]
     groups = [(a, by_action[a]) for a in ACTIONS if by_action.get(a)]
@@ -57,6 +62,11 @@ def summary_table(results: dict[str, Any]) -> str:
         def beyond(arm: str, passed: bool, rows: list[dict[str, Any]] = rows) -> int:
             return sum(_beyond(r, arm) for r in rows if not passed or r[arm]["verdict"] == "passed")
 
+        model_ratios = [
+            _model_seconds(r["blitzls"]) / _model_seconds(r["baseline"])
+            for r in rows
+            if _model_seconds(r["baseline"]) > 0 and _model_seconds(r["blitzls"]) > 0
+        ]
         ratios = [
             r["blitzls"]["seconds"] / r["baseline"]["seconds"]
             for r in rows
@@ -70,8 +80,15 @@ def summary_table(results: dict[str, Any]) -> str:
             f"| {med('baseline', 'prompt_tokens'):.0f} / {med('blitzls', 'prompt_tokens'):.0f} "
             f"| {med('baseline', 'output_tokens'):.0f} / {med('blitzls', 'output_tokens'):.0f} "
             f"| {med('baseline', 'seconds'):.1f} / {med('blitzls', 'seconds'):.1f} "
-            f"| {_ratio(mine['passed'], base['passed'])} | ×{_median(ratios):.2f} |"
+            f"| {_ratio(mine['passed'], base['passed'])} | ×{_median(ratios):.2f} "
+            f"| ×{_median(model_ratios):.2f} |"
         )
+    overhead = [r["blitzls"]["seconds"] - _model_seconds(r["blitzls"]) for r in results["rows"]]
+    lines.append("")
+    lines.append(
+        f"blitzls time outside the model (process start, `import openai`, checks, write): "
+        f"median {_median(overhead):.2f} s per task"
+    )
     refusals = Counter(
         r["blitzls"]["error"] for r in results["rows"] if r.get("blitzls", {}).get("error")
     )
