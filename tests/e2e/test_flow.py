@@ -23,6 +23,10 @@ from tests.support.scripted_model import Reply, ScriptedModelServer
 HELD_BACK = "blitzls: prefetch held back: prefetchPerMinute (1) reached"
 SLOW = Reply(content=REPLY_SHAPES["fenced"], chunk_chars=2, chunk_delay=0.05)
 
+# An answer still streaming when the test cancels it: a fence that never closes (a complete
+# code block would end the stream early by itself), ~10 s at 0.05 s a chunk.
+STILL_STREAMING = "```python\n" + "    total = 0\n" * 200
+
 
 def progress_values(client: LanguageClient) -> list[object]:
     return [value for values in client.progress_reports.values() for value in values]
@@ -161,7 +165,7 @@ async def test_cancel_request_closes_the_stream_and_applies_nothing(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
     uri = (tmp_path / "inventory.py").as_uri()
-    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"] * 20, chunk_delay=0.05))
+    model_server.enqueue(Reply(content=STILL_STREAMING, chunk_delay=0.05))
     async with lsp_session(server_env, capabilities("neovim")) as client:
         open_document(client, uri, INVENTORY)
         (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
@@ -189,7 +193,7 @@ async def test_progress_cancel_button_stops_the_action(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
     uri = (tmp_path / "inventory.py").as_uri()
-    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"] * 20, chunk_delay=0.05))
+    model_server.enqueue(Reply(content=STILL_STREAMING, chunk_delay=0.05))
     async with lsp_session(server_env, capabilities("vscode")) as client:
         open_document(client, uri, INVENTORY)
         (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
@@ -216,7 +220,7 @@ async def test_newer_request_for_the_same_range_supersedes_the_running_one(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
     uri = (tmp_path / "inventory.py").as_uri()
-    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"] * 20, chunk_delay=0.05))
+    model_server.enqueue(Reply(content=STILL_STREAMING, chunk_delay=0.05))
     model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"]))
     async with lsp_session(server_env, capabilities("vscode")) as client:
         open_document(client, uri, INVENTORY)
@@ -262,10 +266,7 @@ async def test_shutdown_stops_a_prefetch_that_is_streaming(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
     uri = (tmp_path / "inventory.py").as_uri()
-    # a fence that never closes: the answer is still streaming when shutdown arrives
-    model_server.responder = lambda body: Reply(
-        content="```python\n" + "    total = 0\n" * 200, chunk_delay=0.05
-    )
+    model_server.responder = lambda body: Reply(content=STILL_STREAMING, chunk_delay=0.05)
     env = {**server_env, "BLITZLS_PREFETCH": "true"}
     async with lsp_session(env, capabilities("vscode")) as client:
         open_document(client, uri, INVENTORY)
@@ -339,7 +340,7 @@ def test_ctrl_c_in_the_cli_leaves_the_file_untouched(
 
     path = tmp_path / "inventory.py"
     path.write_text(INVENTORY, encoding="utf-8")
-    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"] * 20, chunk_delay=0.05))
+    model_server.enqueue(Reply(content=STILL_STREAMING, chunk_delay=0.05))
     process = subprocess.Popen(
         [*CLI_COMMAND, "run", "pseudocode", str(path), "--lines", LINES, "--write"],
         env=server_env,
