@@ -347,6 +347,9 @@ def test_ctrl_c_in_the_cli_leaves_the_file_untouched(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # as from a terminal: a suite started in the background (nohup, `&`) ignores SIGINT,
+        # and its children would inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert model_server.wait_for_requests(1, 10.0)
     time.sleep(0.3)
