@@ -255,7 +255,7 @@ def test_4_fix_with_blitzls_on_a_typescript_error(session: Session) -> None:
     assert step["text"] == FIX.applied_to(CALC)
     assert step["problemsAfter"] == "No Problems"
     (request,) = session.requests_for("calc.ts")
-    assert f"[ts 2322]: {TYPE_ERROR}" in prompt_of(request.body)
+    assert f"ts 2322 reports: {TYPE_ERROR}" in prompt_of(request.body)
 
 
 def test_5_settings_reach_the_server_and_bad_values_are_named(session: Session) -> None:
@@ -265,9 +265,12 @@ def test_5_settings_reach_the_server_and_bad_values_are_named(session: Session) 
     assert step["afterInvalid"] == converted  # actions keep working
     requests = session.requests_for("inventory.py")
     assert [r.body["model"] for r in requests] == ["grok-code-fast-1", NEW_MODEL, NEW_MODEL]
-    assert requests[-1].body.get("max_tokens") == 4096  # the default, not the bad value
+    # the default cap, not the bad value: sized from the task as for the first request
+    assert requests[-1].body.get("max_tokens") == requests[0].body.get("max_tokens")
     notification = step["notification"]
-    assert f"setting '{INVALID_KEY}' must be a whole number" in notification["text"]
+    assert (
+        f"setting '{INVALID_KEY}' (editor settings) must be a whole number" in notification["text"]
+    )
     assert notification["severity"] == "warning", notification  # blitzls carries on
 
 

@@ -21,11 +21,11 @@ class Change:
 
     def reply(self, prompt: str) -> Reply:
         """Answer in the format the prompt asks for, as a model that follows it would."""
-        if "Reply format: EDITS" in prompt:
+        if "Reply with SEARCH/REPLACE blocks" in prompt:
             content = f"<<<<<<< SEARCH\n{self.old}\n=======\n{self.new}\n>>>>>>> REPLACE\n"
-        else:  # a REPLACEMENT of the lines the prompt quotes last
-            lines = prompt.rsplit("The lines are:\n```\n", 1)[-1].rsplit("\n```", 1)[0]
-            replaced = lines.replace(self.old, self.new) if self.old in lines else "(no match)"
+        else:  # the code the prompt shows last, in a fenced block, rewritten whole
+            shown = prompt.rsplit("```", 2)[-2].split("\n", 1)[-1].rstrip("\n")
+            replaced = shown.replace(self.old, self.new) if self.old in shown else "(no match)"
             content = f"```\n{replaced}\n```\n"
         return Reply(
             content=content,
@@ -121,9 +121,9 @@ def prompt_of(body: Any) -> str:
 
 
 def file_of(body: Any) -> str:
-    """The file a chat request is about (the prompt's ``File:`` line)."""
-    found = re.search(r"^File: (\S+)", prompt_of(body), re.MULTILINE)
-    return found.group(1) if found else ""
+    """The file a chat request is about (the prompt names it: "… function from inventory.py")."""
+    prompt = prompt_of(body)
+    return next((name for name in CHANGES if re.search(rf"\b{re.escape(name)}\b", prompt)), "")
 
 
 def respond(body: dict[str, Any]) -> Reply:
