@@ -19,7 +19,6 @@ from typing import Literal
 
 from blitzls.actions import ActionSpec
 from blitzls.core.task import EditTask
-from blitzls.text.lines import line_content
 
 ContextMode = Literal["scope", "file"]
 
@@ -119,7 +118,7 @@ def unit_name(lines: Sequence[str], task: EditTask) -> str:
     """'function', 'method' or 'class', from the definition's header line."""
     from blitzls.core.rewrite import header_index
 
-    header = header_index([line_content(line) for line in lines], task.shown)
+    header = header_index(lines, task.shown)  # compares stripped lines
     text = lines[header].strip() if header is not None else ""
     words = text.replace("(", " ").split()
     if any(w in ("class", "struct", "enum", "trait", "interface", "impl") for w in words[:3]):

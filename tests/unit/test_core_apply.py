@@ -541,3 +541,34 @@ def test_an_unchanged_answer_gets_no_repair_round() -> None:
     # measured: small models asked again at temperature 0 repeat the same function
     with pytest.raises(NoChangeError):
         repair(NoChangeError(), task_for(), "function", "python")
+
+
+def test_diff_hunks_ignores_trailing_whitespace_however_many_lines_differ_by_it() -> None:
+    """Identical runs are skipped in bulk; lines that differ only in trailing whitespace, even
+    more of them than the bulk skipping handles, never become hunks."""
+    from blitzls.core.apply import Hunk, diff_hunks
+
+    old = [f"line {i}" for i in range(40)]
+    new = [line + ("  " if i % 3 == 0 else "") for i, line in enumerate(old)]
+    assert diff_hunks(old, new) == []
+    new[20] = "changed"
+    new[37] = "also changed\t"
+    assert diff_hunks(old, new) == [
+        Hunk(20, 21, ("changed",)),
+        Hunk(37, 38, ("also changed\t",)),
+    ]
+    assert diff_hunks(old, [*new[:30], "inserted", *new[30:]]) == [
+        Hunk(20, 21, ("changed",)),
+        Hunk(30, 30, ("inserted",)),
+        Hunk(37, 38, ("also changed\t",)),
+    ]
+
+
+def test_the_indentation_style_comes_from_the_nearest_indented_line() -> None:
+    from blitzls.core.lines import Indenter
+
+    lines = ["def a():", "\tx = 1", "", "def b():", "    y = 2", "", "z = 3"]
+    assert Indenter.for_file(lines, 6) == Indenter(False)  # line 4 is nearer than line 1
+    assert Indenter.for_file(lines, 2) == Indenter(True)  # line 1 (tab) nearer than line 4
+    assert Indenter.for_file(["a", "b"], 1) == Indenter(False)
+    assert Indenter.for_file([], 0) == Indenter(False)

@@ -175,3 +175,26 @@ def test_common_ends_never_overlap() -> None:
     assert common_ends(["a", "a"], ["a", "a", "a"]) == (2, 0)
     assert common_ends([], ["a"]) == (0, 0)
     assert common_ends(["a", "b"], ["a", "b"]) == (2, 0)
+
+
+def test_common_ends_matches_a_line_by_line_count_on_random_lists() -> None:
+    import random
+
+    from blitzls.text.edits import common_ends
+
+    def by_hand(old: list[str], new: list[str]) -> tuple[int, int]:
+        limit = min(len(old), len(new))
+        prefix = 0
+        while prefix < limit and old[prefix] == new[prefix]:
+            prefix += 1
+        suffix = 0
+        while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+            suffix += 1
+        return prefix, suffix
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        old = [rng.choice("ab") for _ in range(rng.randint(0, 8))]
+        new = [rng.choice("ab") for _ in range(rng.randint(0, 8))]
+        assert common_ends(old, new) == by_hand(old, new), (old, new)
+        assert common_ends(tuple(old), new) == by_hand(old, new)

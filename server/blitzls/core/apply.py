@@ -12,6 +12,8 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import ne
 
 from blitzls.core.errors import NoChangeError, OutsideScopeError, ReplyError
 from blitzls.core.lines import Indenter, columns, is_blank, key
@@ -31,6 +33,9 @@ _ELISION = re.compile(
     re.IGNORECASE,
 )
 _COMMENT = re.compile(r"(?:#|//|/\*|\*|--|\"\"\"|''')")
+# diff_hunks skips identical lines in C; after this many lines that differ only in trailing
+# whitespace it compares line by line.
+_FAST_ROUNDS = 8
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class Hunk:
 
 def apply_reply(task: EditTask, reply: str) -> str:
     """The file's new text after ``reply``; raises :class:`ReplyError` when it is unusable."""
-    file = [line_content(line) for line in task.lines]
+    file = list(task.contents)
     blocks = parse_edits(reply)
     imports: list[str] = []
     if blocks:
@@ -136,22 +141,32 @@ def _place_fragment(
 
 def diff_hunks(old: Sequence[str], new: Sequence[str]) -> list[Hunk]:
     """The differences between two line lists (trailing whitespace ignored)."""
-    a = [line.rstrip() for line in old]
-    b = [line.rstrip() for line in new]
-    prefix = 0
-    while prefix < min(len(a), len(b)) and a[prefix] == b[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < min(len(a), len(b)) - prefix and a[-1 - suffix] == b[-1 - suffix]:
-        suffix += 1
-    matcher = difflib.SequenceMatcher(
-        None, a[prefix : len(a) - suffix], b[prefix : len(b) - suffix], autojunk=False
-    )
+    prefix = _same_lines(old, new, min(len(old), len(new)))
+    suffix = _same_lines(old[::-1], new[::-1], min(len(old), len(new)) - prefix)
+    a = [line.rstrip() for line in old[prefix : len(old) - suffix]]
+    b = [line.rstrip() for line in new[prefix : len(new) - suffix]]
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return [
         Hunk(prefix + i1, prefix + i2, tuple(new[prefix + j1 : prefix + j2]))
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]
+
+
+def _same_lines(old: Sequence[str], new: Sequence[str], limit: int) -> int:
+    """How many leading lines (at most ``limit``) are the same but for trailing whitespace.
+
+    Identical runs are skipped in C; only lines that differ are compared in Python (and after
+    a few of those, every line)."""
+    index = 0
+    for _ in range(_FAST_ROUNDS):
+        index = next(compress(count(index), map(ne, old[index:limit], new[index:limit])), limit)
+        if index >= limit or old[index].rstrip() != new[index].rstrip():
+            return index
+        index += 1
+    while index < limit and old[index].rstrip() == new[index].rstrip():
+        index += 1
+    return index
 
 
 def _accepted_hunks(task: EditTask, file: list[str], candidate: list[str]) -> list[Hunk]:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 TAB_SIZE = 4
+# Indenter.for_file looks this many lines either way for an indented line.
+_INDENT_SEARCH = 1000
 
 
 def key(line: str) -> str:
@@ -39,11 +41,11 @@ class Indenter:
     @staticmethod
     def for_file(lines: Sequence[str], near: int) -> Indenter:
         """The style of the indented line nearest to ``near`` (spaces when none is)."""
-        order = sorted(range(len(lines)), key=lambda i: abs(i - near))
-        for index in order[:2000]:
-            indent = indentation(lines[index])
-            if indent and lines[index].strip():
-                return Indenter("\t" in indent)
+        for distance in range(_INDENT_SEARCH):
+            for index in (near - distance, near + distance) if distance else (near,):
+                line = lines[index] if 0 <= index < len(lines) else ""
+                if line[:1] in (" ", "\t") and line.strip():
+                    return Indenter("\t" in indentation(line))
         return Indenter(False)
 
     def render(self, col: int, text: str) -> str:

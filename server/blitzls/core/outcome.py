@@ -51,7 +51,7 @@ def outcome_for(request: ActionRequest, task: EditTask, new_text: str, model: st
     prefix, suffix = common_ends(old_lines, new_lines)
     old_end = len(old_lines) - suffix
     start_offset = snapshot.offset_of_line(prefix)
-    end_offset = start_offset + sum(len(x) for x in old_lines[prefix:old_end])
+    end_offset = start_offset + sum(map(len, old_lines[prefix:old_end]))
     replacement = "".join(new_lines[prefix : len(new_lines) - suffix])
     anchor_first = min(prefix, request.start_line, task.shown[0])
     anchor_last = max(old_end, request.end_line, task.shown[1])

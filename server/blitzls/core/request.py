@@ -24,7 +24,7 @@ class Snapshot:
 
     def offset_of_line(self, line: int) -> int:
         """Code-point offset where ``line`` starts (the document's end past the last line)."""
-        return sum(len(item) for item in self.lines[:line])
+        return sum(map(len, self.lines[:line]))
 
 
 @dataclass(frozen=True)

@@ -27,17 +27,18 @@ def check_result(task: EditTask, new_text: str) -> None:
             f"the reply would add {added:,} lines for a task about {shown} lines "
             f"(at most {limit:,}); nothing was changed"
         )
-    new_controls = set(_CONTROL.findall(new_text)) - set(_CONTROL.findall(old_text))
-    if new_controls:
-        names = ", ".join(f"U+{ord(c):04X}" for c in sorted(new_controls))
-        raise UnsafeTextError(
-            f"the reply contains control characters ({names}) the file does not; "
-            "nothing was changed"
-        )
-    if new_text.count(REDACTION) > old_text.count(REDACTION):
+    if _CONTROL.search(new_text) is not None:
+        new_controls = set(_CONTROL.findall(new_text)) - set(_CONTROL.findall(old_text))
+        if new_controls:
+            names = ", ".join(f"U+{ord(c):04X}" for c in sorted(new_controls))
+            raise UnsafeTextError(
+                f"the reply contains control characters ({names}) the file does not; "
+                "nothing was changed"
+            )
+    if REDACTION in new_text and new_text.count(REDACTION) > old_text.count(REDACTION):
         raise UnsafeTextError(
             "the reply contains the redaction marker; refusing to write it into the file"
         )
-    problem = introduces_syntax_error(old_text, new_text, task.language)
+    problem = introduces_syntax_error(task.lines, new_text, task.language)
     if problem is not None:
         raise SyntaxCheckError(problem)

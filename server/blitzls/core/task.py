@@ -12,10 +12,12 @@ Three regions matter, all ``[start, end)`` line indices into the snapshot:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from blitzls.core.request import ActionRequest
 from blitzls.languages.scope import enclosing_definition, enclosing_scope
+from blitzls.text.lines import line_content
 
 ReplyFormat = Literal["rewrite", "search-replace"]
 ShownKind = Literal["definition", "lines"]
@@ -37,12 +39,17 @@ class EditTask:
     instruction_line: tuple[int, str | None] | None = None  # removed by position afterwards
     hint_line: int | None = None  # the cursor: breaks ties between equal SEARCH matches
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "".join(self.lines)
 
+    @cached_property
+    def contents(self) -> tuple[str, ...]:
+        """The lines without their terminators."""
+        return tuple(map(line_content, self.lines))
+
     def offset(self, line: int) -> int:
-        return sum(len(item) for item in self.lines[:line])
+        return sum(map(len, self.lines[:line]))
 
 
 def prepare(request: ActionRequest, reply_format: ReplyFormat) -> EditTask:

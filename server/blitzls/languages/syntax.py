@@ -52,13 +52,18 @@ def syntax_error(text: str, language_id: str) -> str | None:
     return errors[0].message if errors else None
 
 
-def introduces_syntax_error(old: str, new: str, language_id: str) -> str | None:
-    """The error ``new`` has that ``old`` did not have, as ``"line N: message"``, or None."""
+def introduces_syntax_error(
+    old: str | Sequence[str], new: str | Sequence[str], language_id: str
+) -> str | None:
+    """The error ``new`` has that ``old`` did not have, as ``"line N: message"``, or None.
+
+    Each is a text, or its lines as ``split_lines`` gives them."""
     language = language_for(language_id)
     python = language.name == "python"
     if not python and not grammars.has_grammar(language):
         return None
-    a, b = split_lines(old), split_lines(new)
+    a = split_lines(old) if isinstance(old, str) else old
+    b = split_lines(new) if isinstance(new, str) else new
     prefix, suffix = common_ends(a, b)
     if prefix == len(a) == len(b):
         return None

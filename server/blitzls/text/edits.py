@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress, count
+from operator import ne
 
 from blitzls.text.document import TextDocument
 from blitzls.text.lines import split_lines
@@ -91,12 +92,11 @@ def apply_edits(text: str, edits: Sequence[TextEditSpec], encoding: Encoding) ->
 
 
 def common_ends(old: Sequence[str], new: Sequence[str]) -> tuple[int, int]:
-    """How many leading and trailing items two sequences share (the ends never overlap)."""
+    """How many leading and trailing items two sequences share (the ends never overlap).
+
+    Compared in C (``map``), not item by item in Python: on a 10,000-line document this is
+    most of the cost of finding what an edit changed."""
     limit = min(len(old), len(new))
-    prefix = 0
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    return prefix, suffix
+    prefix = next(compress(count(), map(ne, old, new)), limit)
+    suffix = next(compress(count(), map(ne, reversed(old), reversed(new))), limit)
+    return prefix, min(suffix, limit - prefix)
