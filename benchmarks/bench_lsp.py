@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import json
 import os
 import platform
@@ -32,8 +33,16 @@ from pygls.lsp.client import LanguageClient
 ROOT = Path(__file__).resolve().parent.parent
 BARE_SERVER = textwrap.dedent(
     """
+    from lsprotocol import types
     from pygls.lsp.server import LanguageServer
-    LanguageServer("bare", "0").start_io()
+
+    server = LanguageServer("bare", "0")
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION)
+    def code_actions(params: types.CodeActionParams) -> list[types.CodeAction]:
+        return []
+
+    server.start_io()
     """
 )
 
@@ -79,9 +88,12 @@ async def time_initialize(command: list[str]) -> float:
     return elapsed
 
 
-async def listing_latencies(rounds: int) -> dict[str, list[float]]:
+async def listing_latencies(
+    rounds: int, command: list[str], label: str = ""
+) -> dict[str, list[float]]:
+    """Listing round trips against the server ``command`` starts; ``label`` prefixes the rows."""
     client = LanguageClient("bench", "0")
-    await client.start_io(sys.executable, "-m", "blitzls", "serve", env=environment())
+    await client.start_io(*command, env=environment())
     await client.initialize_async(
         types.InitializeParams(capabilities=types.ClientCapabilities(), process_id=os.getpid())
     )
@@ -100,14 +112,14 @@ async def listing_latencies(rounds: int) -> dict[str, list[float]]:
                 )
             )
             middle = 3 + (functions // 2) * 10  # the def line of the middle function
-            for label, line in (("comment block", middle + 2), ("code line", middle + 4)):
+            for where, line in (("comment block", middle + 2), ("code line", middle + 4)):
                 samples = []
                 for _ in range(rounds):
                     started = time.perf_counter()
                     await client.text_document_code_action_async(_params(uri, line))
                     samples.append(time.perf_counter() - started)
-                results[f"codeAction, {name}, cursor on {label}"] = samples
-            if functions == 1000:
+                results[f"codeAction{label}, {name}, cursor on {where}"] = samples
+            if functions == 1000 and not label:
                 samples = []
                 for i in range(rounds):
                     version += 1
@@ -196,6 +208,9 @@ def summarise(samples: list[float]) -> dict[str, float]:
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    # An installed package has its bytecode compiled; PYTHONDONTWRITEBYTECODE (set in some
+    # environments) would otherwise make every start compile blitzls from source.
+    compileall.compile_dir(ROOT / "server" / "blitzls", quiet=1)
     init_blitz, init_bare = [], []
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
         handle.write(BARE_SERVER)
@@ -204,14 +219,22 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         for _ in range(args.init_runs):  # interleaved so both see the same machine load
             init_bare.append(await time_initialize([sys.executable, bare_path]))
             init_blitz.append(await time_initialize([sys.executable, "-m", "blitzls", "serve"]))
+        listings = await listing_latencies(args.rounds, [sys.executable, "-m", "blitzls", "serve"])
+        bare = await listing_latencies(args.rounds, [sys.executable, bare_path], " (bare pygls)")
     finally:
         os.unlink(bare_path)
     rows = {
         "initialize, bare pygls server": summarise(init_bare),
         "initialize, blitzls": summarise(init_blitz),
+        "initialize, blitzls minus bare (each pair started back to back)": summarise(
+            [a - b for a, b in zip(init_blitz, init_bare, strict=True)]
+        ),
     }
-    for name, samples in (await listing_latencies(args.rounds)).items():
+    for name, samples in listings.items():
         rows[name] = summarise(samples)
+        floor = bare.get(name.replace("codeAction,", "codeAction (bare pygls),"))
+        if floor is not None:
+            rows[name.replace("codeAction,", "codeAction (bare pygls),")] = summarise(floor)
     rows["listing function in-process, large file"] = summarise(in_process_listing(args.rounds))
     rows["all offers in-process (lsp.listing), large file"] = summarise(
         in_process_offers(args.rounds)
