@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -76,6 +77,7 @@ class EngineHost:
                 self.engine.warm_up()
             except Exception:  # warming is an optimisation; real errors surface on use
                 log.debug("warm-up failed", exc_info=True)
+            gc.freeze()  # the model client's modules, like the server's, stay for good
 
         threading.Thread(target=run, name="blitzls-warm-up", daemon=True).start()
 
