@@ -177,6 +177,58 @@ def in_process_listing(rounds: int) -> list[float]:
     return samples
 
 
+def in_process_request(rounds: int) -> list[float]:
+    """The server's whole share of one listing on the large file: a real server object reads
+    the JSON request, lists, and writes the JSON response (no pipes, no client)."""
+    sys.path.insert(0, str(ROOT / "server"))
+    from blitzls.config import Settings
+    from blitzls.lsp.server import create_server
+
+    server = create_server(Settings())
+    protocol = server.protocol
+    written: list[bytes] = []
+
+    class Writer:
+        def write(self, data: bytes) -> None:
+            written.append(data)
+
+        def close(self) -> None:
+            pass
+
+    protocol.set_writer(Writer())
+    converter = protocol._converter
+
+    def receive(message: dict[str, Any]) -> None:
+        protocol.handle_message(
+            json.loads(json.dumps(message), object_hook=protocol.structure_message)
+        )
+
+    initialize = types.InitializeParams(capabilities=types.ClientCapabilities(), process_id=1)
+    receive(
+        {
+            "jsonrpc": "2.0",
+            "id": 0,
+            "method": "initialize",
+            "params": converter.unstructure(initialize),
+        }
+    )
+    uri = "file:///bench_1000.py"
+    item = {"uri": uri, "languageId": "python", "version": 1, "text": make_file(1000)}
+    receive({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": item}})
+    params = converter.unstructure(_params(uri, 3 + 500 * 10 + 2))
+    request = json.dumps(
+        {"jsonrpc": "2.0", "id": 1, "method": "textDocument/codeAction", "params": params}
+    )
+    samples = []
+    for _ in range(rounds):
+        written.clear()
+        started = time.perf_counter()
+        protocol.handle_message(json.loads(request, object_hook=protocol.structure_message))
+        samples.append(time.perf_counter() - started)
+        assert written and b'"title"' in written[-1], written
+    return samples
+
+
 def in_process_offers(rounds: int) -> list[float]:
     """Everything listing does for one request (every built-in action), on the large file."""
     sys.path.insert(0, str(ROOT / "server"))
@@ -235,6 +287,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         floor = bare.get(name.replace("codeAction,", "codeAction (bare pygls),"))
         if floor is not None:
             rows[name.replace("codeAction,", "codeAction (bare pygls),")] = summarise(floor)
+    rows["codeAction in-process, large file: JSON request in, JSON response out"] = summarise(
+        in_process_request(args.rounds)
+    )
     rows["listing function in-process, large file"] = summarise(in_process_listing(args.rounds))
     rows["all offers in-process (lsp.listing), large file"] = summarise(
         in_process_offers(args.rounds)
