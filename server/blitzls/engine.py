@@ -16,7 +16,7 @@ from typing import Any
 
 from blitzls import policy, usage_log
 from blitzls.config import Settings
-from blitzls.core.apply import apply_reply
+from blitzls.core.apply import apply_reply_lines
 from blitzls.core.errors import ReplyError, SyntaxCheckError, TooLargeError
 from blitzls.core.outcome import Outcome, outcome_for
 from blitzls.core.repair import repair
@@ -42,6 +42,7 @@ from blitzls.secrets import redact_quoted_lines
 __all__ = ["ActionRequest", "Engine", "Outcome", "Snapshot", "SyntaxCheckError"]
 
 ProgressCallback = Callable[[int], None]  # receives characters of reply received so far
+Applied = tuple[str, list[str]]  # the new file text, and its lines
 # Definitions longer than this many lines are edited with SEARCH/REPLACE blocks when the
 # format is "auto" and the model is a hosted one.
 SEARCH_REPLACE_ABOVE = 40
@@ -136,15 +137,16 @@ class Engine:
             params=params,
         )
         asked = _Asked()
-        new_text = self._from_cache(key, task, asked) if caching else None
-        hit = new_text is not None
-        if new_text is None:
+        applied = self._from_cache(key, task, asked) if caching else None
+        hit = applied is not None
+        if applied is None:
             asked = _Asked()
-            new_text = await self._ask_and_apply(task, shown, messages, params, on_progress, asked)
+            applied = await self._ask_and_apply(task, shown, messages, params, on_progress, asked)
             if caching:  # only replies that produced a usable edit are stored
                 entry = {"replies": asked.replies, "usage": asked.usage, "model": self.model_name}
                 self.cache.set(key, entry)
-        outcome = outcome_for(request, task, new_text, self.model_name)
+        new_text, new_lines = applied
+        outcome = outcome_for(request, task, new_text, self.model_name, new_lines)
         outcome.cache_hit = hit
         outcome.usage = asked.usage
         outcome.model_seconds = asked.seconds
@@ -204,27 +206,27 @@ class Engine:
             )
         )
 
-    def _from_cache(self, key: str, task: EditTask, asked: _Asked) -> str | None:
+    def _from_cache(self, key: str, task: EditTask, asked: _Asked) -> Applied | None:
         """The edit from a cached answer, or None (not cached, or no longer applicable)."""
         cached = self.cache.get(key)
         if cached is None or not isinstance(cached.get("replies"), list):
             return None
         replies = [str(reply) for reply in cached["replies"]]
         try:
-            new_text = self._replay(task, replies)
+            applied = self._replay(task, replies)
         except ReplyError:
             return None  # reply handling changed since; ask again
         asked.replies = replies
         asked.usage = dict(cached.get("usage") or {})
-        return new_text
+        return applied
 
-    def _replay(self, task: EditTask, replies: Sequence[str]) -> str:
+    def _replay(self, task: EditTask, replies: Sequence[str]) -> Applied:
         try:
-            return apply_reply(task, replies[0])
+            return apply_reply_lines(task, replies[0])
         except ReplyError:
             if len(replies) < 2:
                 raise
-            return apply_reply(self._repair_task(task), replies[1])
+            return apply_reply_lines(self._repair_task(task), replies[1])
 
     @staticmethod
     def _repair_task(task: EditTask) -> EditTask:
@@ -240,13 +242,13 @@ class Engine:
         params: dict[str, Any],
         on_progress: ProgressCallback | None,
         asked: _Asked,
-    ) -> str:
+    ) -> Applied:
         deadline = self.settings.action_timeout
         try:
             async with asyncio.timeout(deadline):
                 first = await self._ask(messages, params, on_progress, task, asked)
                 try:
-                    return apply_reply(task, first.text)
+                    return apply_reply_lines(task, first.text)
                 except ReplyError as problem:
                     unit = unit_name(shown, task) if task.shown_kind == "definition" else "code"
                     fixed_task, reflection = repair(problem, task, unit, fence_name(task.language))
@@ -258,7 +260,7 @@ class Engine:
                     ]
                     second = await self._ask(again, params, on_progress, fixed_task, asked)
                     try:
-                        return apply_reply(fixed_task, second.text)
+                        return apply_reply_lines(fixed_task, second.text)
                     except ReplyError as final:
                         final.args = (f"{final} (after one repair round)",)
                         raise

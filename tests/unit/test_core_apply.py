@@ -572,3 +572,27 @@ def test_the_indentation_style_comes_from_the_nearest_indented_line() -> None:
     assert Indenter.for_file(lines, 2) == Indenter(True)  # line 1 (tab) nearer than line 4
     assert Indenter.for_file(["a", "b"], 1) == Indenter(False)
     assert Indenter.for_file([], 0) == Indenter(False)
+
+
+def test_rendered_lines_are_the_rendered_text_split() -> None:
+    """render_lines gives what split_lines(render(...)) would, for any hunks on any file."""
+    import random
+
+    from blitzls.core.apply import Hunk, render, render_lines
+
+    rng = random.Random(11)
+    pieces = ["a", "bb", "", " c", "é😀"]
+    breaks = ["\n", "\r\n", "\r"]
+    for _ in range(3000):
+        count = rng.randint(0, 5)
+        text = "".join(rng.choice(pieces) + rng.choice(breaks) for _ in range(count))
+        text += rng.choice(["", "tail"])
+        lines = split_lines(text)
+        hunks, at = [], 0
+        while at <= len(lines) and rng.random() < 0.6:
+            start = rng.randint(at, len(lines))
+            end = rng.randint(start, len(lines))
+            new = tuple(rng.choice([*pieces, "x\ry", "z\nw"]) for _ in range(rng.randint(0, 3)))
+            hunks.append(Hunk(start, end, new))
+            at = end + 1
+        assert render_lines(lines, hunks) == split_lines(render(lines, hunks)), (lines, hunks)

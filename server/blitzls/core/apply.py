@@ -49,6 +49,11 @@ class Hunk:
 
 def apply_reply(task: EditTask, reply: str) -> str:
     """The file's new text after ``reply``; raises :class:`ReplyError` when it is unusable."""
+    return apply_reply_lines(task, reply)[0]
+
+
+def apply_reply_lines(task: EditTask, reply: str) -> tuple[str, list[str]]:
+    """:func:`apply_reply`'s text, and its lines as ``split_lines`` gives them."""
     file = list(task.contents)
     blocks = parse_edits(reply)
     imports: list[str] = []
@@ -66,9 +71,10 @@ def apply_reply(task: EditTask, reply: str) -> str:
     if imports:
         at = import_position(file)
         hunks = sorted([*hunks, Hunk(at, at, tuple(imports))], key=lambda h: (h.start, h.end))
-    new_text = render(task.lines, hunks)
-    check_result(task, new_text)
-    return new_text
+    new_lines = render_lines(task.lines, hunks)
+    new_text = "".join(new_lines)
+    check_result(task, new_text, new_lines)
+    return new_text, new_lines
 
 
 # --------------------------------------------------------------------------- rewrites
@@ -303,7 +309,39 @@ def render(lines: Sequence[str], hunks: Sequence[Hunk]) -> str:
     Untouched lines keep their own terminators; new lines get the file's first one. A hunk
     that reaches the last line leaves its last new line unterminated, as the file was.
     """
+    return "".join(render_lines(lines, hunks))
+
+
+def render_lines(lines: Sequence[str], hunks: Sequence[Hunk]) -> list[str]:
+    """:func:`render`'s text as ``split_lines`` would split it (without splitting it: on a
+    large file that costs more than the rest of applying a reply)."""
     eol = first_line_break(lines)
+    pieces: list[str] = []
+    joins: list[int] = []  # where new lines meet old ones in ``pieces``
+    done = 0
+    for hunk in hunks:
+        if hunk.start >= len(lines) or any("\r" in x or "\n" in x for x in hunk.lines):
+            # lines joined to the unterminated last one, or breaks inside new lines
+            return split_lines(_render_text(lines, hunks, eol))
+        pieces.extend(lines[done : hunk.start])
+        joins.append(len(pieces))
+        if hunk.end >= len(lines) and hunk.lines:
+            pieces.extend(line + eol for line in hunk.lines[:-1])
+            pieces.append(hunk.lines[-1])
+        else:
+            pieces.extend(line + eol for line in hunk.lines)
+        joins.append(len(pieces))
+        done = max(done, hunk.end)
+    pieces.extend(lines[done:])
+    for at in joins:  # a "\r" followed by a "\n" would be one line break in the text
+        if 0 < at < len(pieces) and pieces[at - 1].endswith("\r") and pieces[at][:1] == "\n":
+            return split_lines("".join(pieces))
+    if not pieces or pieces[-1].endswith(("\n", "\r")):
+        pieces.append("")  # a text ending with a line break has an empty last line
+    return pieces
+
+
+def _render_text(lines: Sequence[str], hunks: Sequence[Hunk], eol: str) -> str:
     pieces: list[str] = []
     done = 0
     for hunk in hunks:

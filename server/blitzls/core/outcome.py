@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from blitzls.core.request import ActionRequest, Snapshot
@@ -43,11 +44,20 @@ class Outcome:
         return self.old_text != self.new_text
 
 
-def outcome_for(request: ActionRequest, task: EditTask, new_text: str, model: str) -> Outcome:
-    """The smallest whole-line region of the snapshot that changes, and its new text."""
+def outcome_for(
+    request: ActionRequest,
+    task: EditTask,
+    new_text: str,
+    model: str,
+    new_lines: Sequence[str] | None = None,
+) -> Outcome:
+    """The smallest whole-line region of the snapshot that changes, and its new text.
+
+    ``new_lines``: ``new_text`` split by ``split_lines``, when the caller has it."""
     snapshot = request.snapshot
-    old_lines = list(snapshot.lines)
-    new_lines = split_lines(new_text)
+    old_lines = snapshot.lines
+    if new_lines is None:
+        new_lines = split_lines(new_text)
     prefix, suffix = common_ends(old_lines, new_lines)
     old_end = len(old_lines) - suffix
     start_offset = snapshot.offset_of_line(prefix)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from blitzls.actions import ActionSpec
@@ -18,7 +19,7 @@ class Snapshot:
     label: str  # a path or URI shown to the model
     path: str = ""  # the absolute file path, when known
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "".join(self.lines)
 

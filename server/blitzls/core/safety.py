@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from blitzls.core.errors import SyntaxCheckError, TooLargeError, UnsafeTextError
 from blitzls.core.task import EditTask
@@ -15,9 +16,10 @@ ADDED_LINES_PER_SHOWN_LINE = 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def check_result(task: EditTask, new_text: str) -> None:
+def check_result(task: EditTask, new_text: str, new_lines: Sequence[str] | None = None) -> None:
     """Refuse a result that is far too large, holds control characters or the redaction
-    marker the original does not, or introduces a syntax error."""
+    marker the original does not, or introduces a syntax error. ``new_lines``: the text split
+    by ``split_lines``, when the caller has it."""
     old_text = task.text
     shown = task.shown[1] - task.shown[0]
     limit = ADDED_LINES_BASE + ADDED_LINES_PER_SHOWN_LINE * shown
@@ -39,6 +41,6 @@ def check_result(task: EditTask, new_text: str) -> None:
         raise UnsafeTextError(
             "the reply contains the redaction marker; refusing to write it into the file"
         )
-    problem = introduces_syntax_error(task.lines, new_text, task.language)
+    problem = introduces_syntax_error(task.lines, new_lines or new_text, task.language)
     if problem is not None:
         raise SyntaxCheckError(problem)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 from typing import Literal
 
 from blitzls.core.request import ActionRequest
 from blitzls.languages.scope import enclosing_definition, enclosing_scope
-from blitzls.text.lines import line_content
 
 ReplyFormat = Literal["rewrite", "search-replace"]
 ShownKind = Literal["definition", "lines"]
@@ -46,7 +46,7 @@ class EditTask:
     @cached_property
     def contents(self) -> tuple[str, ...]:
         """The lines without their terminators."""
-        return tuple(map(line_content, self.lines))
+        return tuple(map(str.rstrip, self.lines, repeat("\r\n")))  # line_content, in C
 
     def offset(self, line: int) -> int:
         return sum(map(len, self.lines[:line]))
