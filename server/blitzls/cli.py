@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from blitzls import __version__
 
+# A gen-1 collection count no start-up reaches: full collections wait until start-up ends.
+NO_FULL_COLLECTION = 1_000_000
+
 if TYPE_CHECKING:  # settings load after the arguments parse (--version and --help need none)
     from blitzls.settings.schema import Settings
 
@@ -246,19 +249,22 @@ def serve(
     for problem in problems:
         logging.getLogger("blitzls").warning("%s", problem)
 
-    # The server's imports (lsprotocol's types above all) leave ~85,000 objects that live as
-    # long as the process; collecting garbage while they load ran two full collections of
-    # ~30 ms each before `initialize` was answered. Nothing is collected until they are loaded,
-    # and then they are frozen out of later collections (gc.freeze), which keeps those short.
-    gc.disable()
+    # The server's imports (lsprotocol's types above all) leave ~50,000 objects that live as
+    # long as the process; two full garbage collections of ~30 ms each ran over them before
+    # `initialize` was answered. While they load only young objects are collected (their
+    # garbage still goes), then they are frozen out of later full collections, which keeps
+    # those short too.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], NO_FULL_COLLECTION)
     try:
         from blitzls.lsp.server import create_server
         from blitzls.lsp.transport import serve_stdio, serve_tcp
 
         server = create_server(settings, overrides)
     finally:
+        gc.collect(1)
         gc.freeze()
-        gc.enable()
+        gc.set_threshold(*thresholds)
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not host or not port.isdigit():

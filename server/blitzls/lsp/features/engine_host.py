@@ -77,7 +77,10 @@ class EngineHost:
                 self.engine.warm_up()
             except Exception:  # warming is an optimisation; real errors surface on use
                 log.debug("warm-up failed", exc_info=True)
-            gc.freeze()  # the model client's modules, like the server's, stay for good
+            # the model client's modules, like the server's, stay for good: keep them out of
+            # later full collections (their young garbage is collected first)
+            gc.collect(1)
+            gc.freeze()
 
         threading.Thread(target=run, name="blitzls-warm-up", daemon=True).start()
 
