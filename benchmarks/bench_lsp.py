@@ -66,17 +66,18 @@ def make_file(functions: int) -> str:
     return "".join(parts)
 
 
-def environment() -> dict[str, str]:
+def environment(root: Path = ROOT) -> dict[str, str]:
+    """The servers' environment; ``root`` is the checkout whose ``server/blitzls`` runs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BLITZLS_", "XAI_"))}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "server"), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root / "server"), env.get("PYTHONPATH")]))
     env["BLITZLS_BASE_URL"] = "http://127.0.0.1:9/v1"  # never contacted by these measurements
     return env
 
 
-async def time_initialize(command: list[str]) -> float:
+async def time_initialize(command: list[str], root: Path = ROOT) -> float:
     client = LanguageClient("bench", "0")
     started = time.perf_counter()
-    await client.start_io(*command, env=environment())
+    await client.start_io(*command, env=environment(root))
     await client.initialize_async(
         types.InitializeParams(capabilities=types.ClientCapabilities(), process_id=os.getpid())
     )
@@ -263,34 +264,47 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     # An installed package has its bytecode compiled; PYTHONDONTWRITEBYTECODE (set in some
     # environments) would otherwise make every start compile blitzls from source.
     compileall.compile_dir(ROOT / "server" / "blitzls", quiet=1)
-    init_blitz, init_bare = [], []
+    other: Path | None = args.compare
+    if other is not None:
+        compileall.compile_dir(other / "server" / "blitzls", quiet=1)
+    init_blitz, init_bare, init_other = [], [], []
+    serve = [sys.executable, "-m", "blitzls", "serve"]
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
         handle.write(BARE_SERVER)
         bare_path = handle.name
     try:
-        for _ in range(args.init_runs):  # interleaved so both see the same machine load
+        for _ in range(args.init_runs):  # interleaved so all see the same machine load
             init_bare.append(await time_initialize([sys.executable, bare_path]))
-            init_blitz.append(await time_initialize([sys.executable, "-m", "blitzls", "serve"]))
-        listings = await listing_latencies(args.rounds, [sys.executable, "-m", "blitzls", "serve"])
-        bare = await listing_latencies(args.rounds, [sys.executable, bare_path], " (bare pygls)")
+            init_blitz.append(await time_initialize(serve))
+            if other is not None:
+                init_other.append(await time_initialize(serve, other))
+        listings, bare = {}, {}
+        if not args.init_only:
+            listings = await listing_latencies(args.rounds, serve)
+            bare = await listing_latencies(
+                args.rounds, [sys.executable, bare_path], " (bare pygls)"
+            )
     finally:
         os.unlink(bare_path)
-    rows = {
-        "initialize, bare pygls server": summarise(init_bare),
-        "initialize, blitzls": summarise(init_blitz),
-        "initialize, blitzls minus bare (each pair started back to back)": summarise(
-            [a - b for a, b in zip(init_blitz, init_bare, strict=True)]
-        ),
+    rows = {"initialize, bare pygls server": summarise(init_bare)}
+    for label, starts in (("blitzls", init_blitz), (f"{other} (--compare)", init_other)):
+        if not starts:
+            continue
+        rows[f"initialize, {label}"] = summarise(starts)
+        rows[f"initialize, {label} minus bare (each pair started back to back)"] = summarise(
+            [a - b for a, b in zip(starts, init_bare, strict=True)]
+        )
         # Noise only ever adds to a start-up time: the fastest start is the steadiest figure.
-        "initialize, fastest start: blitzls minus bare": summarise(
-            [min(init_blitz) - min(init_bare)]
-        ),
-    }
+        rows[f"initialize, fastest start: {label} minus bare"] = summarise(
+            [min(starts) - min(init_bare)]
+        )
     for name, samples in listings.items():
         rows[name] = summarise(samples)
         floor = bare.get(name.replace("codeAction,", "codeAction (bare pygls),"))
         if floor is not None:
             rows[name.replace("codeAction,", "codeAction (bare pygls),")] = summarise(floor)
+    if args.init_only:
+        return {"machine": _machine(), "rows": rows}
     rows["codeAction in-process, large file: JSON request in, JSON response out"] = summarise(
         in_process_request(args.rounds)
     )
@@ -298,18 +312,24 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     rows["all offers in-process (lsp.listing), large file"] = summarise(
         in_process_offers(args.rounds)
     )
-    return {
-        "machine": (
-            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        ),
-        "rows": rows,
-    }
+    return {"machine": _machine(), "rows": rows}
+
+
+def _machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200, help="listing requests per case")
     parser.add_argument("--init-runs", type=int, default=15, help="server starts per server")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also start the server of another checkout of blitzls (interleaved) to compare",
+    )
+    parser.add_argument("--init-only", action="store_true", help="measure start-up only")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = asyncio.run(main_async(args))

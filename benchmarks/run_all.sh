@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark, one after the other (about 1.5 minutes on a 2-core machine).
+# Every benchmark, one after the other (about 2.5 minutes on a 2-core machine).
 # Results and how to read them: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
