@@ -2,11 +2,15 @@
 
 Measures, as medians over repeated runs:
 - time from process start to the ``initialize`` answer, for blitzls and for a bare pygls
-  server (the floor any pygls server pays for its imports);
+  server (the floor any pygls server pays for its imports), interleaved, as the median of
+  back-to-back pairs and between the fastest starts; ``--compare CHECKOUT`` also starts
+  another version's server, ``--init-only`` stops there;
 - ``textDocument/codeAction`` listing round trips on a small file and a 10,000-line file,
-  with the cursor in a comment block (action offered) and on code (nothing offered);
+  with the cursor in a comment block (action offered) and on code, and the same round trips
+  to a bare pygls server answering an empty list (the JSON-RPC floor);
 - a ``didChange`` followed by a listing on the large file (the sync path plus listing);
-- the in-process cost of the listing function itself on the large file.
+- in-process on the large file: the server's whole share of a listing (JSON request in,
+  JSON response out), all offers, and the listing function itself.
 
 Run: ``.venv/bin/python benchmarks/bench_lsp.py`` (add ``--json`` for machine output).
 """

@@ -309,11 +309,22 @@ def render(lines: Sequence[str], hunks: Sequence[Hunk]) -> str:
     Untouched lines keep their own terminators; new lines get the file's first one. A hunk
     that reaches the last line leaves its last new line unterminated, as the file was.
     """
-    return "".join(render_lines(lines, hunks))
+    eol = first_line_break(lines)
+    pieces: list[str] = []
+    done = 0
+    for hunk in hunks:
+        pieces.extend(lines[done : hunk.start])
+        if hunk.end >= len(lines) and hunk.lines:
+            pieces.append(eol.join(hunk.lines))
+        else:
+            pieces.extend(line + eol for line in hunk.lines)
+        done = max(done, hunk.end)
+    pieces.extend(lines[done:])
+    return "".join(pieces)
 
 
 def render_lines(lines: Sequence[str], hunks: Sequence[Hunk]) -> list[str]:
-    """:func:`render`'s text as ``split_lines`` would split it (without splitting it: on a
+    """``split_lines(render(lines, hunks))``, built without splitting the text again (on a
     large file that costs more than the rest of applying a reply)."""
     eol = first_line_break(lines)
     pieces: list[str] = []
@@ -322,7 +333,7 @@ def render_lines(lines: Sequence[str], hunks: Sequence[Hunk]) -> list[str]:
     for hunk in hunks:
         if hunk.start >= len(lines) or any("\r" in x or "\n" in x for x in hunk.lines):
             # lines joined to the unterminated last one, or breaks inside new lines
-            return split_lines(_render_text(lines, hunks, eol))
+            return split_lines(render(lines, hunks))
         pieces.extend(lines[done : hunk.start])
         joins.append(len(pieces))
         if hunk.end >= len(lines) and hunk.lines:
@@ -335,21 +346,7 @@ def render_lines(lines: Sequence[str], hunks: Sequence[Hunk]) -> list[str]:
     pieces.extend(lines[done:])
     for at in joins:  # a "\r" followed by a "\n" would be one line break in the text
         if 0 < at < len(pieces) and pieces[at - 1].endswith("\r") and pieces[at][:1] == "\n":
-            return split_lines("".join(pieces))
+            return split_lines(render(lines, hunks))
     if not pieces or pieces[-1].endswith(("\n", "\r")):
         pieces.append("")  # a text ending with a line break has an empty last line
     return pieces
-
-
-def _render_text(lines: Sequence[str], hunks: Sequence[Hunk], eol: str) -> str:
-    pieces: list[str] = []
-    done = 0
-    for hunk in hunks:
-        pieces.extend(lines[done : hunk.start])
-        if hunk.end >= len(lines) and hunk.lines:
-            pieces.append(eol.join(hunk.lines))
-        else:
-            pieces.extend(line + eol for line in hunk.lines)
-        done = max(done, hunk.end)
-    pieces.extend(lines[done:])
-    return "".join(pieces)
