@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from blitzls.languages.comments import comment_block_around
+from blitzls.languages.comments import comment_block_around, placeholder_hint
 
 
 def lines_for_range(
@@ -54,3 +54,16 @@ def parse_line_spec(spec: str) -> tuple[int, int | None]:
     if last is not None and last < first:
         raise ValueError(f"--lines {spec}: the range ends before it starts")
     return (first - 1, last) if last is not None else (first - 1, None)
+
+
+def with_placeholder(
+    lines: Sequence[str], span: tuple[int, int] | None, language_id: str
+) -> tuple[int, int] | None:
+    """A pseudocode span with the placeholder statement right after it (``pass``,
+    ``todo!()``), which the code it describes replaces too. A cheap look at one line: the
+    action checks it on the syntax tree when it runs."""
+    if span is None or span[1] >= len(lines):
+        return span
+    if placeholder_hint(lines[span[1]], language_id):
+        return span[0], span[1] + 1
+    return span

@@ -168,3 +168,40 @@ def comment_end(content: str, column: int) -> int:
 
 
 _CLOSERS = {opener: closer for lang in LANGUAGES for opener, closer in lang.block_comments}
+
+
+# --- placeholders and elision markers ---------------------------------------------------
+
+_NOT_WRITTEN = ("not implemented", "not yet implemented", "unimplemented", "todo", "notimplemented")
+# A comment that stands for code left out: "...", "rest of the code", "existing code".
+_ELISION = re.compile(
+    r"\.{3}|…"
+    r"|^(?:the\s+)?rest\s+(?:of\s+(?:the\s+)?(?:code|function|method|class|file|body|"
+    r"implementation|logic|lines|methods|functions)\b|(?:is\s+|remains\s+)?unchanged\b)"
+    r"|^(?:the\s+)?(?:existing|previous|original|other)\s+(?:code|methods|functions|lines|"
+    r"logic|implementation)\b"
+    r"|^(?:code\s+)?unchanged\b|^same\s+as\s+(?:before|above|the\s+original)\b",
+    re.IGNORECASE,
+)
+
+
+def placeholder_hint(text: str, language_id: str) -> bool:
+    """Whether a line (without its terminator) looks like a statement that only holds the
+    place of code still to be written (``pass``, ``todo!()``). Cheap, for listing: the
+    language's @placeholder query decides when the action runs."""
+    language = language_for(language_id)
+    line = text.strip()
+    for start in language.placeholders:
+        if line.startswith(start):
+            rest = line[len(start) :]
+            if start.endswith("(") or not rest or not (rest[0].isalnum() or rest[0] == "_"):
+                return True
+    if line.startswith(language.placeholder_calls):
+        lowered = line.lower()
+        return any(words in lowered for words in _NOT_WRITTEN)
+    return False
+
+
+def is_elision(words: str) -> bool:
+    """Whether a comment's words (without its opener) say that code was left out."""
+    return _ELISION.search(words.strip()) is not None

@@ -39,6 +39,7 @@ class Parsed:
     tree: tree_sitter.Tree
     first: int
     last: int
+    level: int = 0  # columns of indentation taken off every line
 
     @property
     def has_error(self) -> bool:
@@ -87,7 +88,7 @@ def parse(
     assert found is not None
     source = "".join(dedent(line_content(lines[i]), level) + "\n" for i in range(first, last))
     tree = tree_sitter.Parser(found).parse(source.encode("utf-8", "surrogatepass"))
-    return Parsed(tree, first, last)
+    return Parsed(tree, first, last, level)
 
 
 def dedent(text: str, level: int) -> str:
@@ -243,19 +244,31 @@ def definition_rows(
     """Every definition the query finds across lines [first, last): its document rows
     [first, last) and whether it parsed without error. An anonymous one (``@closure``)
     counts only when it spans several lines."""
+    return [
+        (top, bottom, ok) for top, bottom, ok, _ in definition_nodes(parsed, language, first, last)
+    ]
+
+
+def definition_nodes(
+    parsed: Parsed, language: Language, first: int, last: int
+) -> list[tuple[int, int, bool, tree_sitter.Node]]:
+    """:func:`definition_rows`, with each definition's node."""
     import tree_sitter
 
     cursor = tree_sitter.QueryCursor(definitions_query(language))
     lo = max(first - parsed.first, 0)
     hi = max(min(last, parsed.last) - parsed.first, lo)
     cursor.set_point_range((lo, 0), (hi, 0))
-    found: list[tuple[int, int, bool]] = []
+    found: list[tuple[int, int, bool, tree_sitter.Node]] = []
     for name, nodes in cursor.captures(parsed.tree.root_node).items():
+        if name not in ("definition", "closure"):
+            continue  # placeholders, imports, docstrings: see languages/structure.py
         for node in nodes:
             top, bottom = node.start_point.row, node.end_point.row
             if node.end_point.column == 0 and bottom > top:
                 bottom -= 1  # ends with its line break
             if name == "closure" and bottom == top:
                 continue
-            found.append((top + parsed.first, bottom + parsed.first + 1, not node.has_error))
+            row = top + parsed.first
+            found.append((row, bottom + parsed.first + 1, not node.has_error, node))
     return found

@@ -63,6 +63,11 @@ class Language(NamedTuple):
     definition: str = _GENERIC_DEFINITION
     grammar: str | None = None  # "module" or "module:function" of a tree-sitter grammar
     query: str | None = None  # the queries/<query>.scm that captures its definitions
+    # How a statement that only holds the place of code still to be written starts (``pass``,
+    # ``todo!(``), and calls that do when they say so (``throw new Error("not implemented")``).
+    # A cheap hint for listing; the query's @placeholder decides when an action runs.
+    placeholders: tuple[str, ...] = ()
+    placeholder_calls: tuple[str, ...] = ()
 
     @property
     def definition_pattern(self) -> re.Pattern[str]:
@@ -97,6 +102,7 @@ LANGUAGES: tuple[Language, ...] = (
         definition=r"(?:@|(?:async\s+)?def\b|class\b)",
         grammar="tree_sitter_python",
         query="python",
+        placeholders=("pass", "...", "raise NotImplementedError"),
     ),
     _c_like(
         "javascript",
@@ -106,6 +112,7 @@ LANGUAGES: tuple[Language, ...] = (
         definition=_JS_DEFINITION,
         grammar="tree_sitter_javascript",
         query="javascript",
+        placeholder_calls=("throw new Error(",),
     ),
     _c_like(
         "javascriptreact",
@@ -115,6 +122,7 @@ LANGUAGES: tuple[Language, ...] = (
         definition=_JS_DEFINITION,
         grammar="tree_sitter_javascript",
         query="javascript",
+        placeholder_calls=("throw new Error(",),
     ),
     _c_like(
         "typescript",
@@ -124,6 +132,7 @@ LANGUAGES: tuple[Language, ...] = (
         definition=_JS_DEFINITION,
         grammar="tree_sitter_typescript:language_typescript",
         query="typescript",
+        placeholder_calls=("throw new Error(",),
     ),
     _c_like(
         "typescriptreact",
@@ -133,6 +142,7 @@ LANGUAGES: tuple[Language, ...] = (
         definition=_JS_DEFINITION,
         grammar="tree_sitter_typescript:language_tsx",
         query="typescript",
+        placeholder_calls=("throw new Error(",),
     ),
     _c_like(
         "go",
@@ -142,6 +152,7 @@ LANGUAGES: tuple[Language, ...] = (
         definition=r"(?:func\b|type\b)",
         grammar="tree_sitter_go",
         query="go",
+        placeholder_calls=("panic(",),
     ),
     _c_like(
         "rust",
@@ -153,6 +164,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         grammar="tree_sitter_rust",
         query="rust",
+        placeholders=("todo!(", "unimplemented!("),
+        placeholder_calls=("panic!(",),
     ),
     _c_like(
         "c",
@@ -180,6 +193,10 @@ LANGUAGES: tuple[Language, ...] = (
         definition=rf"(?:@|{_MODIFIERS}(?:class|interface|enum|record)\b|{_SIGNATURE})",
         grammar="tree_sitter_java",
         query="java",
+        placeholders=(
+            "throw new UnsupportedOperationException(",
+            "throw new NotImplementedException(",
+        ),
     ),
     _c_like(
         "csharp",
@@ -189,6 +206,7 @@ LANGUAGES: tuple[Language, ...] = (
         definition=rf"(?:\[|{_MODIFIERS}(?:class|struct|interface|enum|record)\b|{_SIGNATURE})",
         grammar="tree_sitter_c_sharp",
         query="csharp",
+        placeholders=("throw new NotImplementedException(",),
     ),
     Language(
         "ruby",
@@ -199,6 +217,7 @@ LANGUAGES: tuple[Language, ...] = (
         definition=r"(?:def|class|module)\b",
         grammar="tree_sitter_ruby",
         query="ruby",
+        placeholders=("raise NotImplementedError",),
     ),
     Language(
         "lua",
@@ -210,6 +229,7 @@ LANGUAGES: tuple[Language, ...] = (
         definition=r"(?:local\s+)?function\b|[\w.:\[\]\"']+\s*=\s*function\b",
         grammar="tree_sitter_lua",
         query="lua",
+        placeholder_calls=("error(",),
     ),
     Language(
         "shellscript",

@@ -12,9 +12,11 @@ above it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from blitzls.languages import grammars
 from blitzls.languages.fallback import indent_definition
+from blitzls.languages.items import CodeView, Item
 from blitzls.languages.lines import (
     blank,
     continues_statement,
@@ -23,6 +25,7 @@ from blitzls.languages.lines import (
     preamble_starts,
 )
 from blitzls.languages.registry import Language, language_for
+from blitzls.languages.structure import Code
 from blitzls.text.lines import line_content
 
 Span = tuple[int, int]
@@ -58,12 +61,38 @@ def enclosing_definition(
     lines: Sequence[str], start: int, end: int, language_id: str
 ) -> Span | None:
     """The smallest definition containing lines [start, end), or None when none does."""
+    found = definition_around(lines, start, end, language_id)
+    return found.span if found is not None else None
+
+
+class Found(NamedTuple):
+    """A definition around some lines: its span (with the comments and attributes above),
+    the definition as the edit core reads it, and the code it was read from."""
+
+    span: Span
+    item: Item | None  # None: no grammar, or the tree did not say
+    code: CodeView | None
+
+
+def definition_around(lines: Sequence[str], start: int, end: int, language_id: str) -> Found | None:
+    """:func:`enclosing_definition`, with the definition's node read as an ``Item``."""
     if not lines:
         return None
     count = len(lines)
     start = min(max(start, 0), count - 1)
     end = min(max(end, start + 1), count)
-    return _definition(lines, start, end, language_for(language_id))
+    language = language_for(language_id)
+    if not grammars.has_grammar(language):
+        span = indent_definition(lines, start, end, language)
+        if span is None:
+            return None
+        from blitzls.languages.textual import TextCode
+
+        code = TextCode(lines, language)
+        inside = (d for d in code.definitions() if span[0] <= d.start < span[1])
+        item = next(inside, None)
+        return Found(span, item, code)
+    return _found(lines, start, end, language)
 
 
 def may_be_in_definition(text: str, language_id: str) -> bool:
@@ -77,8 +106,14 @@ def may_be_in_definition(text: str, language_id: str) -> bool:
 def _definition(lines: Sequence[str], start: int, end: int, language: Language) -> Span | None:
     if not grammars.has_grammar(language):
         return indent_definition(lines, start, end, language)
+    found = _found(lines, start, end, language)
+    return found.span if found is not None else None
+
+
+def _found(lines: Sequence[str], start: int, end: int, language: Language) -> Found | None:
     # Definitions that start below the span count when their comments reach up into it.
     below = _after_preamble(lines, end, language) + 1
+    found: Found | None = None
     for level, first, last in grammars.windows(lines, start, below, language):
         if level:
             parsed = grammars.parse(lines, first, last, language, level)
@@ -97,18 +132,23 @@ def _smallest(
     end: int,
     below: int,
     language: Language,
-) -> tuple[Span | None, bool]:
+) -> tuple[Found | None, bool]:
     """The smallest definition in a tree that holds lines [start, end) (with the comments
     and attributes above it), and whether it parsed without error."""
     best: Span | None = None
+    node: Any = None
     clean = False
-    for first, last, ok in grammars.definition_rows(parsed, language, start, below):
+    for first, last, ok, at in grammars.definition_nodes(parsed, language, start, below):
         if last < end:
             continue
         first = preamble(lines, first, language)
         if first <= start and (best is None or last - first < best[1] - best[0]):
-            best, clean = (first, last), ok
-    return best, clean
+            best, clean, node = (first, last), ok, at
+    if best is None:
+        return None, clean
+    code = Code(lines, parsed, language)
+    item = code.item_of(node)
+    return Found(best, item, code), clean
 
 
 def _after_preamble(lines: Sequence[str], end: int, language: Language) -> int:
