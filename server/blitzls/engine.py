@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from blitzls import policy, usage_log
 from blitzls.config import Settings
-from blitzls.core.apply import apply_reply_lines
+from blitzls.core.apply import Applied, apply_reply_lines
 from blitzls.core.errors import ReplyError, SyntaxCheckError, TooLargeError
 from blitzls.core.outcome import Outcome, outcome_for
 from blitzls.core.repair import repair
@@ -42,7 +42,6 @@ from blitzls.secrets import redact_quoted_lines
 __all__ = ["ActionRequest", "Engine", "Outcome", "Snapshot", "SyntaxCheckError"]
 
 ProgressCallback = Callable[[int], None]  # receives characters of reply received so far
-Applied = tuple[str, list[str]]  # the new file text, and its lines
 # Definitions longer than this many lines are edited with SEARCH/REPLACE blocks when the
 # format is "auto" and the model is a hosted one.
 SEARCH_REPLACE_ABOVE = 40
@@ -126,6 +125,7 @@ class Engine:
         context = self._context()
         regions = shown_regions(task, context, self.settings.context_lines)
         shown = policy.shown_lines(self.settings, task.lines, regions)
+        task = replace(task, seen=shown)
         messages = self._messages(request, task, shown, context)
         policy.check_prompt_size(messages)
         params = self.request_params(task)
@@ -145,8 +145,8 @@ class Engine:
             if caching:  # only replies that produced a usable edit are stored
                 entry = {"replies": asked.replies, "usage": asked.usage, "model": self.model_name}
                 self.cache.set(key, entry)
-        new_text, new_lines = applied
-        outcome = outcome_for(request, task, new_text, self.model_name, new_lines)
+        outcome = outcome_for(request, task, applied.text, self.model_name, applied.lines)
+        outcome.notes = applied.notes
         outcome.cache_hit = hit
         outcome.usage = asked.usage
         outcome.model_seconds = asked.seconds
@@ -230,8 +230,6 @@ class Engine:
 
     @staticmethod
     def _repair_task(task: EditTask) -> EditTask:
-        from dataclasses import replace
-
         return replace(task, reply_format="rewrite")
 
     async def _ask_and_apply(

@@ -104,21 +104,27 @@ def max_tokens_for(task: EditTask, cap: int) -> int:
 
 def _target_phrase(lines: Sequence[str], task: EditTask) -> str:
     """How the task's lines are named in the prompt: quoted by their first and last line when
-    they are only part of what is shown, else nothing."""
+    they are only part of what is shown, else nothing. A placeholder statement after
+    pseudocode (``pass``, ``todo!()``) is named as going with it."""
     if task.target == task.shown:
         return ""
+    end = task.target[1] if task.placeholder is None else task.placeholder
     first = lines[task.target[0]].strip()
-    last = lines[task.target[1] - 1].strip()
-    if task.target[1] - task.target[0] == 1:
-        return f" (the line `{first}`)"
-    return f" (from `{first}` to `{last}`)"
+    last = lines[end - 1].strip()
+    extra = ""
+    if task.placeholder is not None:
+        under = "it" if end - task.target[0] == 1 else "them"
+        extra = f" and the `{lines[task.placeholder].strip()}` under {under}"
+    if end - task.target[0] == 1:
+        return f" (the line `{first}`){extra}"
+    return f" (from `{first}` to `{last}`){extra}"
 
 
 def unit_name(lines: Sequence[str], task: EditTask) -> str:
     """'function', 'method' or 'class', from the definition's header line."""
-    from blitzls.core.rewrite import header_index
+    from blitzls.core.rewrite import header_row
 
-    header = header_index(lines, task.shown)  # compares stripped lines
+    header = header_row(task)
     text = lines[header].strip() if header is not None else ""
     words = text.replace("(", " ").split()
     if any(w in ("class", "struct", "enum", "trait", "interface", "impl") for w in words[:3]):

@@ -23,7 +23,7 @@ from blitzls.replies.extract import ReplyError
 from blitzls.requests import RequestError, build_request
 from blitzls.settings.project import with_project_file
 from blitzls.settings.schema import Settings
-from blitzls.targets import parse_line_spec
+from blitzls.targets import parse_line_spec, with_placeholder
 from blitzls.text.document import TextDocument
 from blitzls.text.edits import minimal_edits
 
@@ -212,6 +212,7 @@ def _target_lines(spec: str | None, doc: TextDocument, action: ActionSpec) -> tu
         return start, end, False
     if action.trigger == "comment_block":
         block = comment_block_around(doc.lines, start, line_comment_prefixes(doc.language_id))
+        block = with_placeholder(doc.lines, block, doc.language_id)
         return (*(block if block is not None else (start, start + 1)), False)
     return start, start + 1, True
 
@@ -247,6 +248,7 @@ def _report(args: argparse.Namespace, result: dict[str, Any]) -> None:
                         "total_ms": round(result["total_seconds"] * 1000, 1),
                         "model_ms": round(outcome.model_seconds * 1000, 1),
                     },
+                    "notes": list(outcome.notes),
                     "position_encoding": "utf-16",
                     "edits": [
                         {
@@ -264,14 +266,17 @@ def _report(args: argparse.Namespace, result: dict[str, Any]) -> None:
             )
         )
         return
+    notes = "".join(f"; {note}" for note in outcome.notes)
     if result["written"]:
         source = "cache" if outcome.cache_hit else outcome.model
         print(
             f"blitzls: wrote {path} (lines {outcome.start_line + 1}-{outcome.end_line}, "
-            f"from {source})",
+            f"from {source}){notes}",
             file=sys.stderr,
         )
     elif diff:
         sys.stdout.write(diff)
+        if notes:
+            print(f"blitzls: {notes[2:]}", file=sys.stderr)
     else:
         print("blitzls: no change", file=sys.stderr)

@@ -171,9 +171,12 @@ def edits_of(edit: types.WorkspaceEdit, uri: str) -> tuple[list[types.TextEdit],
         for change in edit.document_changes:
             assert isinstance(change, types.TextDocumentEdit)
             if change.text_document.uri == uri:
-                return [e for e in change.edits if isinstance(e, types.TextEdit)], (
-                    change.text_document.version
-                )
+                edits = [
+                    types.TextEdit(range=e.range, new_text=e.new_text)
+                    for e in change.edits
+                    if isinstance(e, (types.TextEdit, types.AnnotatedTextEdit))
+                ]
+                return edits, change.text_document.version
     assert edit.changes is not None and uri in edit.changes, "no edits for the document"
     return list(edit.changes[uri]), None
 

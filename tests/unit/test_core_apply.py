@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from blitzls.actions import BUILTIN_ACTIONS
-from blitzls.core.apply import apply_reply
+from blitzls.core.apply import apply_reply, apply_reply_lines
 from blitzls.core.errors import (
     NoChangeError,
     OutsideScopeError,
@@ -71,6 +71,7 @@ def request(
     scope: str = "target",
     language: str = "python",
     replace_line: tuple[int, str | None] | None = None,
+    instruction: str = "",
 ) -> ActionRequest:
     snapshot = Snapshot(tuple(split_lines(text)), 1, language, "stock.py")
     return ActionRequest(
@@ -80,6 +81,7 @@ def request(
         end_line=end,
         scope=scope,  # type: ignore[arg-type]
         replace_line=replace_line,
+        instruction=instruction,
     )
 
 
@@ -93,9 +95,17 @@ def task_for(
     language: str = "python",
     reply_format: ReplyFormat = "rewrite",
     replace_line: tuple[int, str | None] | None = None,
+    instruction: str = "",
 ) -> EditTask:
     req = request(
-        text, action, start, end, scope=scope, language=language, replace_line=replace_line
+        text,
+        action,
+        start,
+        end,
+        scope=scope,
+        language=language,
+        replace_line=replace_line,
+        instruction=instruction,
     )
     return prepare(req, reply_format)
 
@@ -328,13 +338,25 @@ def test_pseudocode_that_also_changes_other_lines_is_refused() -> None:
 
 
 def test_pseudocode_answered_with_new_lines_elsewhere_is_refused_with_where() -> None:
-    whole = MODULE.replace("LOW = 5\n", "LOW = 5\nHIGH = 9\n").replace(
+    whole = MODULE.replace("    return LOW\n", "    print(LOW)\n    return LOW\n").replace(
         "    # start a running total at zero\n    # add price times quantity for each item\n",
         "    total = 0\n",
     )
     with pytest.raises(OutsideScopeError) as caught:
         apply_reply(task_for(), fenced(whole))
-    assert "also adds lines before line 8, outside the pseudocode lines" in str(caught.value)
+    assert "also adds lines before line 27, outside the pseudocode lines" in str(caught.value)
+
+
+def test_a_new_top_level_statement_the_code_does_not_use_is_dropped() -> None:
+    whole = MODULE.replace("LOW = 5\n", "LOW = 5\nHIGH = 9\n").replace(
+        "    # start a running total at zero\n    # add price times quantity for each item\n",
+        "    total = 0\n",
+    )
+    new = apply_reply(task_for(), fenced(whole + "\nprint(total_price([]))\n"))
+    assert new == MODULE.replace(
+        "    # start a running total at zero\n    # add price times quantity for each item\n",
+        "    total = 0\n",
+    )
 
 
 def test_blank_lines_added_apart_from_the_change_are_dropped() -> None:
@@ -345,11 +367,12 @@ def test_blank_lines_added_apart_from_the_change_are_dropped() -> None:
     assert new == 'def f(x):\n    """One more than x."""\n    y = x + 1\n    return y\n'
 
 
-def test_an_answer_that_only_removes_blank_lines_is_applied() -> None:
+def test_an_answer_that_only_changes_blank_lines_is_no_change() -> None:
     text = "def f(x):\n    y = x + 1\n\n    return y\n"
-    reply = fenced("def f(x):\n    y = x + 1\n    return y\n")
-    new = apply_reply(task_for(text, "simplify", 0, 1, scope="enclosing"), reply)
-    assert new == "def f(x):\n    y = x + 1\n    return y\n"
+    task = task_for(text, "simplify", 0, 1, scope="enclosing")
+    for reply in ("def f(x):\n    y = x + 1\n    return y\n", text.replace("\n\n", "\n\n\n")):
+        with pytest.raises(NoChangeError):
+            apply_reply(task, fenced(reply))
 
 
 def test_an_unchanged_answer_is_no_change() -> None:
@@ -391,6 +414,7 @@ def instruction_task(text: str, line: int) -> EditTask:
         end=found.line + 1,
         scope="enclosing",
         replace_line=(found.line, remove_instruction(lines, found)),
+        instruction=found.text,
     )
 
 
@@ -596,3 +620,182 @@ def test_rendered_lines_are_the_rendered_text_split() -> None:
             hunks.append(Hunk(start, end, new))
             at = end + 1
         assert render_lines(lines, hunks) == split_lines(render(lines, hunks)), (lines, hunks)
+
+
+# --------------------------------------------------------------------------- on syntax trees
+
+
+def test_the_placeholder_under_pseudocode_joins_the_target() -> None:
+    text = "def f(x):\n    # double x\n    # and return it\n    pass\n\n\ndef g():\n    pass\n"
+    task = task_for(text, start=1, end=3)
+    assert (task.target, task.allowed, task.placeholder) == ((1, 4), (1, 4), 3)
+    assert task_for(text, start=1, end=4).target == (1, 4)  # as the listing offers it
+    new = apply_reply(task, fenced("def f(x):\n    return x * 2\n"))
+    assert new == text.replace(
+        "    # double x\n    # and return it\n    pass\n", "    return x * 2\n"
+    )
+
+
+def test_a_line_after_pseudocode_that_only_looks_like_a_placeholder_is_not_taken() -> None:
+    text = 'def f(x):\n    # check x\n    s = """\n    pass\n    """\n    return s\n'
+    assert task_for(text, start=1, end=2).target == (1, 2)
+    text = "def f(x):\n    # check x\n    passed = x\n    return passed\n"
+    task = task_for(text, start=1, end=3)  # a selection that holds code stays as it is
+    assert (task.target, task.placeholder) == ((1, 3), None)
+
+
+def test_rewording_outside_the_pseudocode_keeps_the_users_text_and_says_so() -> None:
+    reply = fenced(
+        TOTAL_DONE.replace('"""Sum price times quantity."""', '"""Sums price × quantity."""')
+    )
+    applied = apply_reply_lines(task_for(), reply)
+    assert applied.text == apply_reply(task_for(), fenced(TOTAL_DONE))
+    assert applied.notes == ("kept your docstring as it was; the model had reworded it",)
+
+
+def test_a_comment_reworded_below_the_pseudocode_is_kept_too() -> None:
+    text = "def f(x):\n    # double x\n    # keep the sign\n    return y\n"
+    task = task_for(text, start=1, end=2)
+    reply = fenced("def f(x):\n    y = x * 2\n    # keep its sign\n    return y\n")
+    applied = apply_reply_lines(task, reply)
+    assert applied.text == "def f(x):\n    y = x * 2\n    # keep the sign\n    return y\n"
+    assert applied.notes == ("kept your comment as it was; the model had reworded it",)
+
+
+def test_a_whole_file_answer_that_rewords_another_docstring_keeps_it() -> None:
+    whole = MODULE.replace(
+        "    # start a running total at zero\n    # add price times quantity for each item\n",
+        "    total = 0\n",
+    ).replace("class Shelf:\n", 'class Shelf:\n    """A shelf."""\n')
+    applied = apply_reply_lines(task_for(), fenced(whole))
+    assert applied.text == whole.replace('    """A shelf."""\n', "")
+    assert applied.notes == ()  # nothing of the user's was reworded: a docstring was added
+
+
+def test_a_changed_signature_beside_a_reworded_docstring_is_still_refused() -> None:
+    reply = fenced(
+        TOTAL_DONE.replace("def total_price(items):", "def total_price(items, tax):").replace(
+            '"""Sum price times quantity."""', '"""Sums price × quantity."""'
+        )
+    )
+    with pytest.raises(OutsideScopeError, match="changes `def total_price"):
+        apply_reply(task_for(), reply)
+    reply = fenced(TOTAL_DONE.replace('"""Sum price times quantity."""', '"""Sums it."""'))
+    assert apply_reply_lines(task_for(), reply).notes  # without the signature: applied
+
+
+def test_helpers_go_beside_the_definition_in_the_replys_order() -> None:
+    reply = fenced(
+        """
+        def _price(item):
+            return item["price"]
+
+
+        def total_price(items):
+            \"\"\"Sum price times quantity.\"\"\"
+            total = sum(_price(i) * _qty(i) for i in items)
+            return total
+
+
+        def _qty(item):
+            return _clamp(item["qty"])
+
+
+        def _clamp(n):
+            return max(n, 0)
+
+
+        def _unused():
+            return 1
+        """
+    )
+    applied = apply_reply_lines(task_for(), reply)
+    new = applied.text
+    assert new.index("def _price") < new.index("def total_price") < new.index("def _qty")
+    assert new.index("def _qty") < new.index("def _clamp") < new.index("class Shelf")
+    assert "_unused" not in new
+    assert "LOW = 5\n\n\ndef _price(item):\n" in new and "return max(n, 0)\n\n\nclass Shelf" in new
+    assert applied.notes == (
+        "added the helper `_price` the new code uses",
+        "added the helper `_qty` the new code uses",
+        "added the helper `_clamp` the new code uses",
+    )
+
+
+def test_a_definition_the_file_has_is_not_added_again() -> None:
+    reply = fenced(
+        "def other():\n    return LOW\n\n" + TOTAL_DONE.replace("total = 0", "total = other()")
+    )
+    assert apply_reply(task_for(), reply).count("def other") == 1
+
+
+def test_a_new_method_the_new_code_calls_goes_beside_it_in_the_class() -> None:
+    reply = fenced(
+        """
+        class Shelf:
+            def count(self, items):
+                return len(self._real(items))
+
+            def _real(self, items):
+                return [i for i in items if i]
+
+            def empty(self):
+                return not self.items
+        """
+    )
+    task = task_for(action="simplify", start=COUNT_LINE, end=COUNT_LINE + 1, scope="enclosing")
+    new = apply_reply(task, reply)
+    assert (
+        "        return len(self._real(items))\n\n"
+        "    def _real(self, items):\n        return [i for i in items if i]\n\n"
+        "    def empty(self):\n"
+    ) in new
+
+
+def test_a_bare_javascript_method_is_read_inside_its_class() -> None:
+    text = (
+        "class Cart {\n  total(items) {\n    return 0;\n  }\n\n  size() {\n    return 1;\n  }\n}\n"
+    )
+    task = task_for(text, "simplify", 2, 3, scope="enclosing", language="javascript")
+    reply = fenced("total(items) {\n  return /[{]/.test(items);\n}\n\nconsole.log(1);", "js")
+    assert apply_reply(task, reply) == text.replace("return 0;", "return /[{]/.test(items);")
+
+
+def test_imports_go_after_future_imports_and_the_first_run_of_imports() -> None:
+    text = (
+        '"""Doc."""\nfrom __future__ import annotations\n\nimport os\n\nX = 1\n\nimport sys\n\n\n'
+        "def f(x):\n    return x\n"
+    )
+    task = task_for(text, "fix", 11, 12, scope="enclosing")
+    new = apply_reply(task, fenced("import re\n\n\ndef f(x):\n    return re.escape(x)\n"))
+    assert new.startswith(
+        '"""Doc."""\nfrom __future__ import annotations\n\nimport os\nimport re\n'
+    )
+
+
+def test_an_echoed_redaction_marker_on_a_redacted_line_is_unchanged() -> None:
+    from dataclasses import replace
+
+    text = 'def f():\n    key = "sk-secret-value"\n    # call it\n    return None\n'
+    seen = tuple(x.replace("sk-secret-value", REDACTION) for x in split_lines(text))
+    task = replace(task_for(text, start=2, end=3), seen=seen)
+    reply = fenced(f'def f():\n    key = "{REDACTION}"\n    call(key)\n    return None\n')
+    assert apply_reply(task, reply) == text.replace("    # call it\n", "    call(key)\n")
+    reply = fenced(f'def f():\n    key = "{REDACTION}x"\n    call(key)\n    return None\n')
+    with pytest.raises(OutsideScopeError) as caught:
+        apply_reply(task, reply)
+    assert "sk-secret-value" not in str(caught.value) and REDACTION in str(caught.value)
+
+
+def test_removing_a_comment_as_asked_is_the_change() -> None:
+    text = "def f(x):\n    y = x + 1\n    # print(y)\n    # ai! remove the print\n    return y\n"
+    task = instruction_task(text, 3)
+    assert apply_reply(task, fenced("def f(x):\n    y = x + 1\n    return y\n")) == (
+        "def f(x):\n    y = x + 1\n    return y\n"
+    )
+
+
+def test_an_answer_that_only_drops_the_instruction_is_no_change() -> None:
+    task = instruction_task(TWO_INSTRUCTIONS, 1)
+    with pytest.raises(NoChangeError):
+        apply_reply(task, fenced("def first(x):\n    return x"))

@@ -4,59 +4,76 @@ Whatever the reply's shape — SEARCH/REPLACE blocks, a unified diff, the whole 
 the whole file, or only the lines for the target — it is turned into the file as the reply
 would leave it, then compared with the file line by line. Only the differences count, and
 each must lie where the task allows changes; then the result must pass the safety checks.
+
+What the changed lines are — code, comments, docstrings, blank — is read on the syntax trees
+of the file and of the result (``languages/``): comments a lazy rewrite dropped are kept, a
+comment stands for left-out code only where it replaces code, and where the reply only
+reworded comments or docstrings outside the lines it may change the user's text is kept.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import compress, count
 from operator import ne
+from typing import NamedTuple
 
 from blitzls.core.errors import NoChangeError, OutsideScopeError, ReplyError
 from blitzls.core.lines import Indenter, columns, is_blank, key
-from blitzls.core.rewrite import import_position, place_definition
+from blitzls.core.rewrite import Addition, place_definition
 from blitzls.core.safety import check_result
 from blitzls.core.task import EditTask
+from blitzls.languages.comments import is_elision
+from blitzls.languages.items import TEXT_KINDS
+from blitzls.languages.structure import RowReader
 from blitzls.patch.match import apply_blocks
 from blitzls.patch.parse import parse_edits
 from blitzls.replies.extract import code_blocks
 from blitzls.replies.fit import fit_replacement
+from blitzls.secrets import REDACTION, redact
 from blitzls.text.lines import first_line_break, line_content, split_lines
 
 # How many lines around the target fragment fitting looks at for repeated context.
 FIT_CONTEXT_LINES = 200
-_ELISION = re.compile(
-    r"(?:#|//|--|/\*)\s*(?:\.{3}|…|(?:the\s+)?rest\b|existing\b|unchanged\b|same\s+as\b)",
-    re.IGNORECASE,
-)
-_COMMENT = re.compile(r"(?:#|//|/\*|\*|--|\"\"\"|''')")
 # diff_hunks skips identical lines in C; after this many lines that differ only in trailing
 # whitespace it compares line by line.
 _FAST_ROUNDS = 8
+_KIND_NAMES = {"doc": "docstring", "comment": "comment"}
 
 
 @dataclass(frozen=True)
 class Hunk:
-    """Replace file lines ``[start, end)`` (indices of content lines) by ``lines``."""
+    """Replace file lines ``[start, end)`` (indices of content lines) by ``lines``.
+
+    ``at``: where ``lines`` start in the text they came from (-1: made up here)."""
 
     start: int
     end: int
     lines: tuple[str, ...]
+    at: int = field(default=-1, compare=False)
+
+
+class Applied(NamedTuple):
+    """A reply applied: the new text, its lines (as ``split_lines`` gives them), and what
+    the user should hear besides (lines kept as they were, helpers and imports added)."""
+
+    text: str
+    lines: list[str]
+    notes: tuple[str, ...] = ()
 
 
 def apply_reply(task: EditTask, reply: str) -> str:
     """The file's new text after ``reply``; raises :class:`ReplyError` when it is unusable."""
-    return apply_reply_lines(task, reply)[0]
+    return apply_reply_lines(task, reply).text
 
 
-def apply_reply_lines(task: EditTask, reply: str) -> tuple[str, list[str]]:
-    """:func:`apply_reply`'s text, and its lines as ``split_lines`` gives them."""
+def apply_reply_lines(task: EditTask, reply: str) -> Applied:
+    """:func:`apply_reply`'s text, its lines as ``split_lines`` gives them, and notes."""
     file = list(task.contents)
     blocks = parse_edits(reply)
-    imports: list[str] = []
+    additions: list[Addition] = []
     if blocks:
         result = apply_blocks(
             task.text,
@@ -66,35 +83,50 @@ def apply_reply_lines(task: EditTask, reply: str) -> tuple[str, list[str]]:
         )
         candidate = [line_content(line) for line in split_lines(result.new_text)]
     else:
-        candidate, imports = _rewrite(task, file, reply)
-    hunks = _accepted_hunks(task, file, candidate)
-    if imports:
-        at = import_position(file)
-        hunks = sorted([*hunks, Hunk(at, at, tuple(imports))], key=lambda h: (h.start, h.end))
+        candidate, additions = _rewrite(task, file, reply)
+    view = _seen_view(task, file, candidate) if REDACTION in reply else file
+    hunks, notes = _accepted_hunks(task, file, candidate, view)
+    if additions:
+        extra = [Hunk(a.at, a.at, a.lines) for a in additions]
+        order = {id(h): (1 if a.after else -1) for h, a in zip(extra, additions, strict=True)}
+        hunks = sorted([*hunks, *extra], key=lambda h: (h.start, h.end, order.get(id(h), 0)))
+        notes = [*notes, *(a.note for a in additions)]
     new_lines = render_lines(task.lines, hunks)
     new_text = "".join(new_lines)
     check_result(task, new_text, new_lines)
-    return new_text, new_lines
+    return Applied(new_text, new_lines, tuple(dict.fromkeys(notes)))
+
+
+def _seen_view(task: EditTask, file: list[str], candidate: list[str]) -> list[str]:
+    """The file to compare the result with: where the reply echoes a redacted line as the
+    model saw it (with the redaction marker), that line as the model saw it — so the echo
+    is the same line, unchanged, and the file keeps its secret."""
+    echoed = {key(line) for line in candidate if REDACTION in line}
+    view = list(file)
+    for index, shown in enumerate(task.seen):
+        if REDACTION in shown and key(shown) in echoed:
+            view[index] = line_content(shown)
+    return view
 
 
 # --------------------------------------------------------------------------- rewrites
 
 
-def _rewrite(task: EditTask, file: list[str], reply: str) -> tuple[list[str], list[str]]:
-    """The file as a rewrite reply would leave it, and the imports it adds."""
+def _rewrite(task: EditTask, file: list[str], reply: str) -> tuple[list[str], list[Addition]]:
+    """The file as a rewrite reply would leave it, and the lines the new code needs added."""
     blocks = code_blocks(reply)
     if not blocks:
         raise ReplyError("the model returned no code")
     indenter = Indenter.for_file(file, task.shown[0])
     if task.shown_kind == "definition":
         for code in sorted(blocks, key=len, reverse=True):
-            placed = place_definition(file, task.shown, code, indenter)
+            placed = place_definition(task, file, code, indenter)
             if placed is not None:
                 lines = placed.lines
                 start, end = placed.block
                 if task.pseudocode:
                     lines = lines[:start] + _drop_pseudocode(task, lines[start:end]) + lines[end:]
-                return lines, placed.imports
+                return lines, placed.additions
     code = max(blocks, key=len)
     if task.pseudocode or task.shown_kind == "lines":
         return _fit_into_target(task, file, code), []
@@ -103,7 +135,12 @@ def _rewrite(task: EditTask, file: list[str], reply: str) -> tuple[list[str], li
 
 def _drop_pseudocode(task: EditTask, lines: Sequence[str]) -> list[str]:
     """``lines`` without the pseudocode comments the model repeated."""
-    pseudo = {key(line) for line in task.lines[task.target[0] : task.target[1]] if key(line)}
+    first, last = task.target
+    pseudo = {
+        key(task.contents[i])
+        for i in range(first, last)
+        if key(task.contents[i]) and task.rows.kind(i) == "comment"
+    }
     return [line for line in lines if key(line) not in pseudo]
 
 
@@ -146,14 +183,15 @@ def _place_fragment(
 
 
 def diff_hunks(old: Sequence[str], new: Sequence[str]) -> list[Hunk]:
-    """The differences between two line lists (trailing whitespace ignored)."""
+    """The differences between two line lists (trailing whitespace ignored); each hunk's
+    ``at`` is where its lines start in ``new``."""
     prefix = _same_lines(old, new, min(len(old), len(new)))
     suffix = _same_lines(old[::-1], new[::-1], min(len(old), len(new)) - prefix)
     a = [line.rstrip() for line in old[prefix : len(old) - suffix]]
     b = [line.rstrip() for line in new[prefix : len(new) - suffix]]
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return [
-        Hunk(prefix + i1, prefix + i2, tuple(new[prefix + j1 : prefix + j2]))
+        Hunk(prefix + i1, prefix + i2, tuple(new[prefix + j1 : prefix + j2]), prefix + j1)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]
@@ -175,16 +213,52 @@ def _same_lines(old: Sequence[str], new: Sequence[str], limit: int) -> int:
     return index
 
 
-def _accepted_hunks(task: EditTask, file: list[str], candidate: list[str]) -> list[Hunk]:
-    """The reply's changes that are real, with the instruction comment removed; refused when
-    any of them lies outside the lines the task may change."""
+class _Rows:
+    """What the lines on both sides of a change hold: the file's, and the result's."""
+
+    def __init__(self, task: EditTask, candidate: list[str]) -> None:
+        self.task = task
+        self.old = task.rows
+        self.new = RowReader(candidate, task.language)
+
+    def new_kinds(self, hunk: Hunk) -> list[str]:
+        if hunk.at < 0:
+            return ["blank" if is_blank(x) else "code" for x in hunk.lines]
+        return [self.new.kind(hunk.at + i) for i in range(len(hunk.lines))]
+
+
+def _accepted_hunks(
+    task: EditTask, file: list[str], candidate: list[str], view: list[str]
+) -> tuple[list[Hunk], list[str]]:
+    """The reply's changes that are real, with the instruction comment removed, and notes;
+    refused when any of them lies outside the lines the task may change.
+
+    Comments (and docstrings) a lazy rewrite dropped are kept; when taking them out was all
+    an instruction's answer did, it was the point, and they go."""
+    rows = _Rows(task, candidate)
+    found = diff_hunks(view, candidate)
+    try:
+        return _accept(task, file, rows, found, keep_dropped=True)
+    except NoChangeError:
+        if not task.instructed:
+            raise
+        return _accept(task, file, rows, found, keep_dropped=False)
+
+
+def _accept(
+    task: EditTask, file: list[str], rows: _Rows, found: list[Hunk], *, keep_dropped: bool
+) -> tuple[list[Hunk], list[str]]:
     hunks: list[Hunk] = []
-    for found in diff_hunks(file, candidate):
-        hunk = _resolve_elision(file, found)
-        if hunk is not None:
-            hunk = _keep_dropped_comments(task, file, hunk)
-        if hunk is not None:
-            hunks.append(hunk)
+    for hunk in found:
+        resolved = _resolve_elision(rows, hunk)
+        if resolved is not None and keep_dropped:
+            resolved = _keep_dropped_text(task, file, rows, resolved)
+        if resolved is not None:
+            hunks.append(resolved)
+    hunks, notes = _keep_user_text(task, rows, hunks)
+    real = [h for h in hunks if not _blank_only(file, h) and not _instruction_only(task, h)]
+    if not real:  # nothing, blank lines, or only the ai! comment (which goes anyway)
+        raise NoChangeError()  # (after an instruction, the caller tries without keeping)
     hunks = _remove_instruction(task, file, hunks)
     outside = [h for h in hunks if not _inside(task, h) and not _blank_only(file, h)]
     if outside:
@@ -193,66 +267,139 @@ def _accepted_hunks(task: EditTask, file: list[str], candidate: list[str]) -> li
             file[i] for h in outside for i in range(h.start, h.end) if not first <= i < last
         )
         raise OutsideScopeError(_outside_message(task, file, outside[0]), lines)
-    hunks = [h for h in hunks if _inside(task, h)]
-    if any(not _blank_only(file, h) for h in hunks):
-        # blank lines added or removed apart from the real change are churn, not the edit
-        hunks = [h for h in hunks if not _blank_only(file, h)]
+    # blank lines added or removed are churn, not the edit: alone they are no change
+    hunks = [h for h in hunks if _inside(task, h) and not _blank_only(file, h)]
     if not hunks:
         raise NoChangeError()
-    return hunks
+    return hunks, notes
 
 
-def _is_elision(line: str) -> bool:
-    return _ELISION.match(key(line)) is not None
+def _instruction_only(task: EditTask, hunk: Hunk) -> bool:
+    """Whether the hunk only takes the ``ai!`` comment out (as the action does anyway)."""
+    if task.instruction_line is None:
+        return False
+    index, replacement = task.instruction_line
+    wanted = () if replacement is None else (replacement,)
+    return (hunk.start, hunk.end) == (index, index + 1) and hunk.lines in ((), wanted)
 
 
-def _resolve_elision(file: Sequence[str], hunk: Hunk) -> Hunk | None:
+def _resolve_elision(rows: _Rows, hunk: Hunk) -> Hunk | None:
     """A hunk with ``# ... existing code ...`` markers read as "these lines stay".
 
-    A hunk of nothing but markers keeps its lines (None: no change). A marker that opens the
+    A marker is a comment saying code was left out, standing where the file had code. A
+    hunk of nothing but markers keeps its lines (None: no change). A marker that opens the
     hunk keeps the old lines the rest of the hunk does not replace. Anywhere else the lines it
     stands for cannot be told, and the reply is refused.
     """
-    markers = [i for i, line in enumerate(hunk.lines) if _is_elision(line)]
+    kinds = rows.new_kinds(hunk)
+    markers = [
+        i
+        for i, kind in enumerate(kinds)
+        if kind == "comment" and is_elision(rows.new.comment_text(hunk.at + i))
+    ]
     if not markers:
         return hunk
-    if all(is_blank(x) or _is_elision(x) for x in hunk.lines):
+    if not any(rows.old.kind(i) == "code" for i in range(hunk.start, hunk.end)):
+        return hunk  # it stands where there was no code: an ordinary comment
+    if all(kind == "blank" or i in markers for i, kind in enumerate(kinds)):
         return None
-    rest = [x for x in hunk.lines[markers[0] + 1 :]]
+    rest = hunk.lines[markers[0] + 1 :]
     old = hunk.end - hunk.start
-    leading = all(is_blank(x) for x in hunk.lines[: markers[0]])
-    if len(markers) == 1 and leading and 0 < len(rest) <= old:
-        kept = old - len(rest)
-        return Hunk(hunk.start + kept, hunk.end, tuple(rest))
+    leading = all(kind == "blank" for kind in kinds[: markers[0]])
+    if len(markers) == 1 and leading:
+        if 0 < len(rest) < old:
+            kept = old - len(rest)
+            return Hunk(hunk.start + kept, hunk.end, rest, hunk.at + markers[0] + 1)
+        if len(rest) >= old:
+            return hunk  # it stands for nothing: an ordinary comment
     raise ReplyError("the reply leaves out code (it writes `...` instead of it)")
 
 
-def _keep_dropped_comments(task: EditTask, file: Sequence[str], hunk: Hunk) -> Hunk | None:
-    """The hunk with the comment lines a lazy rewrite dropped at its edges put back.
+def _keep_dropped_text(task: EditTask, file: Sequence[str], rows: _Rows, hunk: Hunk) -> Hunk | None:
+    """The hunk with the comments and docstrings a lazy rewrite dropped at its edges put
+    back. One the reply rewrote (it has text of that kind at the same edge) is not dropped.
 
     Comments the task is about (pseudocode, the ``ai!`` line) may go. None when nothing but
-    the kept comments would change.
+    the kept lines would change.
     """
     new_keys = {key(line) for line in hunk.lines}
+    kinds = [k for k in rows.new_kinds(hunk) if k != "blank"]
+    opening, closing = (kinds[0], kinds[-1]) if kinds else ("", "")
 
-    def kept(index: int) -> bool:
-        line = file[index]
-        if not key(line) or not _COMMENT.match(key(line)) or key(line) in new_keys:
+    def kept(index: int, edge: str) -> bool:
+        kind = rows.old.kind(index)
+        if kind not in ("comment", "doc") or kind == edge or key(file[index]) in new_keys:
             return False
         if task.pseudocode and task.target[0] <= index < task.target[1]:
             return False
         return task.instruction_line is None or index != task.instruction_line[0]
 
     start, end = hunk.start, hunk.end
-    while start < end and kept(start):
+    while start < end and kept(start, opening):
         start += 1
-    while end > start and kept(end - 1):
+    while end > start and kept(end - 1, closing):
         end -= 1
     if (start, end) == (hunk.start, hunk.end):
         return hunk
     if start == end and not hunk.lines:
         return None
-    return Hunk(start, end, hunk.lines)
+    return replace(hunk, start=start, end=end)
+
+
+def _keep_user_text(task: EditTask, rows: _Rows, hunks: list[Hunk]) -> tuple[list[Hunk], list[str]]:
+    """Outside the lines the task may change, the file's comments, docstrings and blank
+    lines stay as they are where the reply only reworded them; notes say so."""
+    first, last = task.allowed
+    kept: list[Hunk] = []
+    notes: list[str] = []
+    for hunk in hunks:
+        if _inside(task, hunk):
+            kept.append(hunk)
+            continue
+        outside = [i for i in range(hunk.start, hunk.end) if not first <= i < last]
+        old_kinds = {rows.old.kind(i) for i in outside}
+        if not old_kinds <= TEXT_KINDS:
+            kept.append(hunk)  # code outside: refused by the caller
+            continue
+        words = old_kinds - {"blank"}
+        new_kinds = rows.new_kinds(hunk)
+        lines, at = list(hunk.lines), hunk.at
+        start, end = hunk.start, hunk.end
+        if hunk.end <= first or hunk.start >= last:  # wholly outside
+            if not set(new_kinds) <= TEXT_KINDS:
+                kept.append(hunk)
+                continue
+            if words and set(new_kinds) - {"blank"}:
+                notes += [_kept_note(k) for k in sorted(words)]
+            continue
+        if start < first:  # it begins above the lines it may change
+            take = _leading(new_kinds, words)
+            if words and take:
+                notes += [_kept_note(k) for k in sorted(words)]
+            lines, new_kinds, at, start = lines[take:], new_kinds[take:], at + take, first
+        if end > last:  # it ends below them
+            outside_below = {rows.old.kind(i) for i in range(last, end)} - {"blank"}
+            take = _leading(new_kinds[::-1], outside_below)
+            if outside_below and take:
+                notes += [_kept_note(k) for k in sorted(outside_below)]
+            lines, end = lines[: len(lines) - take], last
+        kept.append(Hunk(start, end, tuple(lines), at))
+    return kept, notes
+
+
+def _leading(kinds: Sequence[str], words: Collection[str]) -> int:
+    """How many of ``kinds`` from the start are blank or of the kinds in ``words``."""
+    take = 0
+    for kind in kinds:
+        if kind != "blank" and kind not in words:
+            break
+        take += 1
+    return take
+
+
+def _kept_note(kind: str) -> str:
+    name = _KIND_NAMES.get(kind, kind)
+    return f"kept your {name} as it was; the model had reworded it"
 
 
 def _inside(task: EditTask, hunk: Hunk) -> bool:
@@ -264,6 +411,15 @@ def _blank_only(file: Sequence[str], hunk: Hunk) -> bool:
     return all(is_blank(x) for x in (*file[hunk.start : hunk.end], *hunk.lines))
 
 
+def _quoted(task: EditTask, index: int) -> str:
+    """A file line as a message may quote it: as the model saw it, secrets redacted."""
+    line = task.contents[index]
+    seen = task.seen[index] if index < len(task.seen) else ""
+    if seen and REDACTION in seen:
+        line = line_content(seen)
+    return redact(key(line))[0]
+
+
 def _outside_message(task: EditTask, file: Sequence[str], hunk: Hunk) -> str:
     first, last = task.allowed
     outside = [i for i in range(hunk.start, hunk.end) if not first <= i < last]
@@ -271,7 +427,7 @@ def _outside_message(task: EditTask, file: Sequence[str], hunk: Hunk) -> str:
     where = f"line {at + 1}" if at < len(file) else "the end of the file"
     region = "the pseudocode lines" if task.pseudocode else "the code it was asked to change"
     if outside:
-        what = f"changes `{key(file[at])[:60]}` ({where})"
+        what = f"changes `{_quoted(task, at)[:60]}` ({where})"
     else:
         what = f"adds lines before {where}" if at < len(file) else f"adds lines at {where}"
     return f"the reply also {what}, outside {region}; nothing was changed"

@@ -34,6 +34,7 @@ class Outcome:
     seconds: float = 0.0
     model_seconds: float = 0.0
     repaired: bool = False
+    notes: tuple[str, ...] = ()  # what the user should hear besides: text kept, lines added
 
     @property
     def old_text(self) -> str:

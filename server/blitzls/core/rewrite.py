@@ -1,36 +1,45 @@
 """Place a rewritten definition (or whole file) from a reply over the code it replaces.
 
 Small models reliably answer with the whole function, at any indentation, sometimes with
-imports above it, a usage example below it, or the whole file around it. This module finds
-the definition in the reply by its header line, cuts it out by indentation and brackets,
-re-indents it to the file and returns the file as it would read with it in place. Lines the
-reply repeats from around the definition are compared with the file: unchanged they are
-dropped, changed they stay in the result (so the caller's scope check refuses them).
+imports and helpers around it, a usage example below it, inside its class, or with the
+whole file around it. The reply's code is read as syntax (``languages/``): the definition the
+task is about is the one of the same kind and name (renamed: the one whose header looks most
+like it). It replaces the file's definition, re-indented. Around it:
+
+* imports and new top-level definitions (helpers, constants) the new code uses and the file
+  lacks are added — imports with the file's imports, definitions beside the definition, in
+  the reply's order; a class's new methods the code uses go beside it in the class;
+* definitions the reply repeats from the file are compared with it: unchanged they are
+  dropped, changed they stay in the result (so the caller's scope check refuses them, or
+  keeps the user's text where only comments and docstrings changed);
+* anything else (usage examples, test calls, ``if __name__ == "__main__":``) is dropped.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from blitzls.core.lines import Indenter, columns, is_blank, key
+from blitzls.core.lines import Indenter, columns, key
+from blitzls.core.task import EditTask
+from blitzls.languages.items import CodeView, Item
+from blitzls.languages.structure import read
 
-# Lines above a header that belong to the definition: decorators, attributes, doc comments.
-_PREAMBLE = re.compile(r"(?:@|#\[|#!\[|///|//!|/\*|\*|//|#(?![\[!]))")
-# Lines that only close a block.
-_CLOSER = re.compile(r"(?:[)\]}]|end\b|fi\b|done\b|esac\b)")
-# Import statements in the languages blitzls knows.
-_IMPORT = re.compile(
-    r"(?:import\s+[\w.{*]|from\s+[\w.]+\s+import\s|use\s+[\w:{]+|#include\s|"
-    r"(?:const|let|var)\s+\w+\s*=\s*require\()"
-)
-_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*(?:<[^>()]*>\s*)?\(")
-_CLASS_NAME = re.compile(r"\b(?:class|struct|enum|trait|impl|interface|type|mod)\s+([A-Za-z_]\w*)")
-_QUOTED = re.compile(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`")
 # A header in the reply must look this much like the file's to count as the same one.
 _HEADER_SIMILARITY = 0.6
+# Blank lines between top-level definitions where the language's style wants more than one.
+_TOP_LEVEL_GAP = {"python": 2}
+
+
+@dataclass(frozen=True)
+class Addition:
+    """Lines the new code needs, inserted before file line ``at`` (an import, a helper)."""
+
+    at: int
+    lines: tuple[str, ...]
+    note: str  # what the success message says about it
+    after: bool = False  # goes after a change of the lines that end at ``at``
 
 
 @dataclass(frozen=True)
@@ -39,247 +48,299 @@ class Placed:
 
     lines: list[str]  # the whole file, lines without terminators
     block: tuple[int, int]  # the definition's lines in ``lines``
-    imports: list[str]  # import lines the reply added above the definition, new to the file
-
-
-def header_index(lines: Sequence[str], span: tuple[int, int]) -> int | None:
-    """The definition's header in ``lines[span]``: its first line that is not a decorator,
-    attribute or comment. None when there is no such line."""
-    for index in range(*span):
-        text = key(lines[index])
-        if text and not _PREAMBLE.match(text):
-            return index
-    return None
-
-
-def definition_name(header: str) -> str | None:
-    """The name a header defines: ``def total(`` → total, ``class Cart`` → Cart."""
-    found = _CLASS_NAME.search(header) or _NAME.search(header)
-    return found.group(1) if found else None
-
-
-def find_header(code: Sequence[str], header: str) -> int | None:
-    """Where the reply's code holds ``header``: the same line, or one defining the same name
-    that looks like it (a changed signature). The least indented candidate wins."""
-    wanted = key(header)
-    exact = [i for i, line in enumerate(code) if key(line) == wanted]
-    if exact:
-        return min(exact, key=lambda i: (columns(code[i]), i))
-    name = definition_name(wanted)
-    keyword = wanted.split()[0]
-    best: tuple[float, int] | None = None
-    for index, line in enumerate(code):
-        text = key(line)
-        if not text or _PREAMBLE.match(text):
-            continue
-        if name is not None and definition_name(text) != name:
-            continue
-        score = difflib.SequenceMatcher(None, wanted, text).ratio()
-        # Annotations can double a header's length; the same keyword and name still make it
-        # the same definition (a call ``x = total(...)`` has neither).
-        alike = score >= _HEADER_SIMILARITY or (name is not None and text.split()[0] == keyword)
-        if alike and (best is None or score > best[0]):
-            best = (score, index)
-    return None if best is None else best[1]
-
-
-def _bracket_delta(line: str) -> int:
-    text = _QUOTED.sub("", line)
-    comment = text.find("#") if text.lstrip().startswith("#") else -1
-    if comment >= 0:
-        return 0
-    return sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
-
-
-def block_end(code: Sequence[str], header: int) -> int:
-    """Where the definition that starts at ``code[header]`` ends (exclusive).
-
-    It runs while lines are indented deeper than the header or brackets opened on the way are
-    still open; a closing line at the header's indentation (``}``, ``end``) is its last line.
-    """
-    base = columns(code[header])
-    depth = _bracket_delta(code[header])
-    opened = depth > 0 or key(code[header]).endswith(":")
-    end = header + 1
-    for index in range(header + 1, len(code)):
-        line = code[index]
-        if is_blank(line):
-            continue
-        text = key(line)
-        if columns(line) <= base:
-            if depth > 0 or (not opened and text.startswith("{")):
-                depth += _bracket_delta(line)
-                opened = opened or depth > 0
-                end = index + 1
-                if depth <= 0 and not text.endswith((":", "{")):
-                    break
-                continue
-            if _CLOSER.match(text) and opened:
-                end = index + 1
-            break
-        depth += _bracket_delta(line)
-        opened = opened or depth > 0
-        end = index + 1
-    return end
-
-
-def _preamble_start(code: Sequence[str], header: int) -> int:
-    start = header
-    while start > 0:
-        line = code[start - 1]
-        if is_blank(line) or columns(line) != columns(code[header]):
-            break
-        if not _PREAMBLE.match(key(line)):
-            break
-        start -= 1
-    return start
-
-
-def _significant(text: str) -> bool:
-    return len(text) >= 4 and not _CLOSER.fullmatch(text.rstrip(";,"))
+    additions: list[Addition]
 
 
 @dataclass(frozen=True)
-class _Echo:
-    """Where extra reply lines repeat file lines: ``context[c0:c1]`` ↔ ``extra[e0:e1]``."""
+class _Found:
+    """The task's definition in the reply: its item, and the code that holds it."""
 
-    c0: int
-    c1: int
-    e0: int
-    e1: int
-
-
-def _similar(a: str, b: str) -> bool:
-    a, b = key(a), key(b)
-    if not a or not b:
-        return a == b
-    return difflib.SequenceMatcher(None, a, b).ratio() >= _HEADER_SIMILARITY
+    item: Item
+    code: CodeView
+    offset: int = 0  # rows of a wrapper put around the reply to parse it (a bare method)
 
 
-def _echo(context: Sequence[str], extra: Sequence[str]) -> _Echo | None:
-    """The span of ``extra`` that repeats file lines of ``context``, from its first to its
-    last significant matching line, widened over neighbouring lines that look alike (changed
-    lines). None when ``extra`` repeats nothing significant."""
-    matcher = difflib.SequenceMatcher(
-        None, [key(x) for x in context], [key(x) for x in extra], autojunk=False
-    )
-    blocks = [
-        b
-        for b in matcher.get_matching_blocks()
-        if b.size and any(_significant(key(x)) for x in context[b.a : b.a + b.size])
-    ]
-    if not blocks:
-        return None
-    c0, e0 = blocks[0].a, blocks[0].b
-    c1, e1 = blocks[-1].a + blocks[-1].size, blocks[-1].b + blocks[-1].size
-    while c0 > 0 and e0 > 0 and _similar(context[c0 - 1], extra[e0 - 1]):
-        c0, e0 = c0 - 1, e0 - 1
-    while c1 < len(context) and e1 < len(extra) and _similar(context[c1], extra[e1]):
-        c1, e1 = c1 + 1, e1 + 1
-    return _Echo(c0, c1, e0, e1)
+def header_row(task: EditTask) -> int | None:
+    """The row of the definition's header (after its decorators and comments)."""
+    return task.definition.start if task.definition is not None else None
 
 
 def place_definition(
-    file: Sequence[str], shown: tuple[int, int], code: Sequence[str], indenter: Indenter
+    task: EditTask, file: Sequence[str], code: Sequence[str], indenter: Indenter
 ) -> Placed | None:
-    """The file with the definition from ``code`` in place of ``file[shown]``.
+    """The file with the definition from ``code`` in place of ``file[task.shown]``.
 
     ``file`` and ``code`` are lines without terminators. None when the reply's code does not
-    contain the definition's header (the caller then treats it as a fragment).
+    hold the definition (the caller then treats it as a fragment).
     """
-    header_at = header_index(file, shown)
-    if header_at is None:
+    target = task.definition
+    if target is None:
         return None
-    found = find_header(code, file[header_at])
+    found = _find(task, file, code, target)
     if found is None:
         return None
-    start, end = _preamble_start(code, found), block_end(code, found)
-    shift = columns(file[header_at]) - columns(code[found])
-    block = [indenter.shift(line, shift) for line in code[start:end]]
-    if start == found and header_at > shown[0]:  # the reply left out decorators/comments
-        block = list(file[shown[0] : header_at]) + block
-    head, tail = code[:start], code[end:]
-    before, after = list(file[: shown[0]]), list(file[shown[1] :])
-    echo = _echo(before, head)
-    if echo is not None:  # the reply repeats code above the definition
-        echoed = [indenter.shift(x, shift) for x in head[echo.e0 : echo.e1]]
-        before = before[: echo.c0] + echoed + before[echo.c1 :]
-        block = [indenter.shift(x, shift) for x in head[echo.e1 :]] + block
-        head = head[: echo.e0]
-    else:  # new code above the definition (a helper it calls) belongs with it
-        first_code = next(
-            (i for i, x in enumerate(head) if key(x) and not _IMPORT.match(key(x))), len(head)
-        )
-        block = [indenter.shift(x, shift) for x in _trim_blank(head[first_code:])] + block
-        head = head[:first_code]
-    imports = _new_imports(head, block, file)
-    echo = _echo(after, tail)
-    if echo is not None:  # the reply repeats code below the definition
-        echoed = [indenter.shift(x, shift) for x in tail[echo.e0 : echo.e1]]
-        after = after[: echo.c0] + echoed + after[echo.c1 :]
-    lines = before + block + after
-    return Placed(lines, (len(before), len(before) + len(block)), imports)
+    item, reply = found.item, found.code
+    first, last = item.first - found.offset, item.last - found.offset
+    start = item.start - found.offset
+    shift = columns(file[target.start]) - columns(code[start])
+    block = [indenter.shift(line, shift) for line in code[first:last]]
+    if first == start and target.start > task.shown[0]:  # the reply left out decorators
+        block = list(file[task.shown[0] : target.start]) + block
+    context = _Context(task, file, code, reply, item, indenter) if not found.offset else None
+    overlays = context.overlays() if context is not None else []
+    additions = context.additions() if context is not None else []
+    lines: list[str] = []
+    done = 0
+    block_at = (0, 0)
+    for at, end, new in sorted([*overlays, (task.shown[0], task.shown[1], block)]):
+        if at < done:
+            continue  # overlaps the definition: the reply's definition wins
+        lines += file[done:at]
+        if (at, end) == task.shown:
+            block_at = (len(lines), len(lines) + len(new))
+        lines += new
+        done = end
+    lines += file[done:]
+    return Placed(lines, block_at, additions)
 
 
-_IMPORTED = re.compile(
-    r"(?:from\s+\S+\s+)?import\s+(?P<py>[\w.,\s*()]+?(?:\s+as\s+\w+)?)\s*$"
-    r"|import\s+(?:type\s+)?(?P<js>.+?)\s+from\s"
-    r"|use\s+(?P<rs>[\w:{}, *]+);"
-    r"|(?:const|let|var)\s+(?P<req>[\w{}, ]+?)\s*=\s*require\("
-)
+def _find(task: EditTask, file: Sequence[str], code: Sequence[str], target: Item) -> _Found | None:
+    """The task's definition in the reply's code: the one with the same kind and name, else
+    one of the same kind whose header looks like the file's. A bare method that does not
+    parse on its own (JavaScript, Java) is parsed again inside the file's class."""
+    reply = read(code, task.language)
+    header = key(file[target.start])
+    found = _matching(task, reply.definitions(), code, header)
+    if found is not None:
+        return _Found(found, reply)
+    if not target.name or not any(target.name in line for line in code):
+        return None  # a fragment of the body: no bare method to parse inside its class
+    wrapper = _wrapper(task, file, target)
+    if wrapper is None:
+        return None
+    head, tail = wrapper
+    width = columns(file[target.start])
+    base = min((columns(line) for line in code if line.strip()), default=0)
+    body = [Indenter(False).shift(line, width - base) for line in code]
+    wrapped = read([*head, *body, *tail], task.language)
+    inside = [
+        d for d in wrapped.definitions() if len(head) <= d.first and d.last <= len(head) + len(code)
+    ]
+    found = _matching(task, inside, [*head, *code, *tail], header)
+    return _Found(found, wrapped, len(head)) if found is not None else None
 
 
-def imported_names(line: str) -> set[str]:
-    """The names an import line binds (``from a import b as c`` → {c}); empty if unsure."""
-    found = _IMPORTED.match(key(line))
-    if found is None:
-        return set()
-    text = next(group for group in found.groups() if group)
-    names = set()
-    for item in re.split(r"[,{}()]", text):
-        words = item.replace("::", " ").replace(".", " ").split()
-        if words and words[-1] not in ("*", "self"):
-            names.add(words[-1])
-    return names
-
-
-def _new_imports(head: Sequence[str], block: Sequence[str], file: Sequence[str]) -> list[str]:
-    """Import lines above the reply's definition worth adding to the file: new to it, and
-    binding a name the definition uses that the file does not import already."""
-    have: set[str] = set()
-    for line in file[:300]:
-        if columns(line) == 0 and _IMPORT.match(key(line)):
-            have |= imported_names(line)
-    words = set(re.findall(r"[A-Za-z_$][\w$]*", "\n".join(block)))
-    wanted = []
-    for line in head:
-        if columns(line) != 0 or not _IMPORT.match(key(line)):
+def _matching(
+    task: EditTask, definitions: Sequence[Item], code: Sequence[str], header: str
+) -> Item | None:
+    """The definition of the same name (and kind, if several), else the one of the same
+    kind whose header looks most like the file's and whose name the file does not use."""
+    target = task.definition
+    assert target is not None
+    named = [d for d in definitions if target.name is not None and d.name == target.name]
+    if named:
+        return min(named, key=lambda d: (d.kind != target.kind, d.depth, d.start))
+    best: tuple[float, Item] | None = None
+    for candidate in definitions:
+        if candidate.kind != target.kind:
             continue
-        names = imported_names(line)
-        if names and names & words and not names <= have:
-            wanted.append(key(line))
-            have |= names
-    return wanted
+        score = difflib.SequenceMatcher(None, header, key(code[candidate.start])).ratio()
+        if score >= _HEADER_SIMILARITY and (best is None or score > best[0]):
+            best = (score, candidate)
+    if best is None or best[1].binds & _names(task.whole):
+        return None  # nothing alike, or another definition of the file
+    return best[1]
 
 
-def _trim_blank(lines: Sequence[str]) -> list[str]:
-    start, end = 0, len(lines)
-    while start < end and is_blank(lines[start]):
-        start += 1
-    while end > start and is_blank(lines[end - 1]):
-        end -= 1
-    return list(lines[start:end])
+def _wrapper(
+    task: EditTask, file: Sequence[str], target: Item
+) -> tuple[list[str], list[str]] | None:
+    """The first and last lines of the class (or ``impl``) around the definition, to parse
+    a bare method inside; None for a top-level definition."""
+    whole = task.whole
+    mine = whole.definition_at(target.start)
+    container = whole.container(mine) if mine is not None else None
+    if container is None:
+        return None
+    members = whole.members(container)
+    opening = members[0].first if members else container.start + 1
+    closing = members[-1].last if members else container.last - 1
+    return list(file[container.start : opening]), list(file[closing : container.last])
 
 
-def import_position(file: Sequence[str]) -> int:
-    """Where new imports go: after the last top-level import among the file's first lines,
-    else before the first line of code."""
-    last = None
-    for index, line in enumerate(file[:300]):
-        if columns(line) == 0 and _IMPORT.match(key(line)):
-            last = index
-    if last is not None:
-        while last + 1 < len(file) and _bracket_delta("".join(file[: last + 1])) > 0:
-            last += 1  # a parenthesised import list
-        return last + 1
-    return 0
+def _names(code: CodeView) -> set[str]:
+    """Every name the code's definitions and top-level statements bind."""
+    return {n for m in (*code.definitions(), *code.members(None)) for n in m.binds}
+
+
+class _Context:
+    """What the reply holds around its definition, sorted: code it repeats from the file
+    (changed or not), imports and definitions the new code needs, the rest."""
+
+    def __init__(
+        self,
+        task: EditTask,
+        file: Sequence[str],
+        code: Sequence[str],
+        reply: CodeView,
+        item: Item,
+        indenter: Indenter,
+    ) -> None:
+        self.task, self.file, self.code, self.reply = task, file, code, reply
+        self.item, self.indenter = item, indenter
+        self.item_row = task.definition.start if task.definition is not None else 0
+        chain: list[Item] = []
+        container = reply.container(item)
+        while container is not None:
+            chain.insert(0, container)
+            container = reply.container(container)
+        self.outer = chain[0] if chain else item  # the reply's top-level statement holding it
+        # statements beside the definition in the reply's class, and at the reply's top level
+        self.siblings = (
+            [m for m in reply.members(chain[-1]) if m.start != item.start] if chain else []
+        )
+        self.top = [m for m in reply.members(None) if m.start != self.outer.start]
+        self.uses = set(reply.uses(item))
+        self.helpers: list[tuple[Item, bool]] = []  # (helper, at the top level)
+        self._find_helpers()
+
+    # --- what the file has ------------------------------------------------------------
+
+    def _file_members(self, top: bool) -> list[Item]:
+        whole = self.task.whole
+        if top:
+            return whole.members(None)
+        mine = whole.definition_at(self.item_row)
+        container = whole.container(mine) if mine is not None else None
+        return whole.members(container) if container is not None else []
+
+    def _file_anchor(self) -> Item | None:
+        """The file's top-level statement that holds the definition."""
+        whole = self.task.whole
+        outer = whole.definition_at(self.item_row)
+        while outer is not None and whole.container(outer) is not None:
+            outer = whole.container(outer)
+        return outer
+
+    # --- sorting the reply's statements -----------------------------------------------
+
+    def _named(self, top: bool) -> list[Item]:
+        items = self.top if top else self.siblings
+        return [m for m in items if m.category in ("definition", "assignment") and m.binds]
+
+    def _find_helpers(self) -> None:
+        """New definitions the new code uses (and what they use), in the reply's order."""
+        candidates = [(m, True) for m in self._named(True)] + [
+            (m, False) for m in self._named(False)
+        ]
+        if not candidates:
+            return
+        have_top = {n for m in self._file_members(True) for n in m.binds}
+        have_here = {n for m in self._file_members(False) for n in m.binds}
+        new = [
+            (m, top)
+            for m, top in candidates
+            if not m.binds & (have_top if top else have_here | have_top)
+            and self.item.name not in m.binds
+        ]
+        added = True
+        while added:
+            added = False
+            for m, top in new:
+                if (m, top) not in self.helpers and m.binds & self.uses:
+                    self.helpers.append((m, top))
+                    self.uses |= self.reply.uses(m)
+                    added = True
+        self.helpers.sort(key=lambda pair: pair[0].first)
+
+    def overlays(self) -> list[tuple[int, int, list[str]]]:
+        """File lines the reply repeats with changes: (first, last, the reply's lines)."""
+        found = []
+        for top in (True, False):
+            named = self._named(top)
+            if not named:
+                continue
+            mine = {n: m for m in self._file_members(top) for n in m.binds}
+            for item in named:
+                theirs = next((mine[n] for n in sorted(item.binds) if n in mine), None)
+                if theirs is None or theirs.category != item.category:
+                    continue
+                if theirs.first < self.task.shown[1] and self.task.shown[0] < theirs.last:
+                    continue  # the definition itself, or what holds it
+                old = [key(x) for x in self.file[theirs.first : theirs.last] if key(x)]
+                new = [key(x) for x in self.code[item.first : item.last] if key(x)]
+                if old != new:
+                    shift = columns(self.file[theirs.start]) - columns(self.code[item.start])
+                    lines = [
+                        self.indenter.shift(x, shift) for x in self.code[item.first : item.last]
+                    ]
+                    found.append((theirs.first, theirs.last, lines))
+        return found
+
+    def additions(self) -> list[Addition]:
+        found = self._helper_additions()
+        imports = self._imports()
+        if imports:
+            at = import_position(self.task.whole)
+            for lines in imports:
+                found.append(Addition(at, lines, f"added `{lines[0].strip()}`"))
+        return found
+
+    def _helper_additions(self) -> list[Addition]:
+        if not self.helpers:
+            return []
+        anchor = self._file_anchor()
+        found: list[Addition] = []
+        for helper, top in self.helpers:
+            if top:
+                if anchor is None:
+                    continue
+                width, first, last = columns(self.file[anchor.start]), anchor.first, anchor.last
+                before = helper.last <= self.outer.first
+                gap = _TOP_LEVEL_GAP.get(self.task.language, 1)
+            else:
+                width, (first, last) = columns(self.file[self.item_row]), self.task.shown
+                before = helper.last <= self.item.first
+                gap = 1
+            shift = width - columns(self.code[helper.start])
+            lines = [self.indenter.shift(x, shift) for x in self.code[helper.first : helper.last]]
+            spacing = [""] * gap
+            name = ", ".join(f"`{n}`" for n in sorted(helper.binds))
+            what = "helper" if helper.category == "definition" else "definition of"
+            note = f"added the {what} {name} the new code uses"
+            if before:
+                found.append(Addition(first, (*lines, *spacing), note))
+            else:
+                found.append(Addition(last, (*spacing, *lines), note, after=True))
+        return found
+
+    def _imports(self) -> list[tuple[str, ...]]:
+        """Imports the new code (or its helpers) needs that the file lacks."""
+        imports = [m for m in self.top if m.category == "import" and m.binds]
+        if not imports:
+            return []
+        have = {n for m in self._file_members(True) for n in m.binds}
+        wanted: list[tuple[str, ...]] = []
+        for item in imports:
+            if item.binds & self.uses and not item.binds <= have:
+                base = columns(self.code[item.start])
+                lines = self.code[item.start : item.last]
+                wanted.append(tuple(self.indenter.shift(x, -base) for x in lines))
+                have |= item.binds
+        return wanted
+
+
+def import_position(whole: CodeView) -> int:
+    """Where new imports go: after the file's first run of imports; with none, after the
+    comments and docstring it starts with (shebang, coding cookie, licence, docstring) —
+    never inside a statement."""
+    last_import: int | None = None
+    header_end = 0
+    for item in whole.members(None):
+        if item.category == "import":
+            last_import = item.last
+        elif item.category in ("comment", "doc") and last_import is None:
+            header_end = item.last
+        else:
+            break
+    return last_import if last_import is not None else header_end

@@ -4,20 +4,27 @@ Three regions matter, all ``[start, end)`` line indices into the snapshot:
 
 * ``shown`` — the code put in front of the model and asked back whole: the definition
   around the target, or the target itself when no definition encloses it;
-* ``target`` — the lines the action is about (a pseudocode block, a selection, the scope);
+* ``target`` — the lines the action is about (a pseudocode block with the placeholder
+  statement under it, a selection, the scope);
 * ``allowed`` — the lines the reply may change. Pseudocode may change only its own lines;
   everything else may change the whole definition it works on.
+
+The definition is read on the syntax tree (``languages/``) once, here; applying a reply reads
+the rest of the file from the same parse, or parses more of it only when the reply needs it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
 from typing import Literal
 
 from blitzls.core.request import ActionRequest
-from blitzls.languages.scope import enclosing_definition, enclosing_scope
+from blitzls.languages.comments import placeholder_hint
+from blitzls.languages.items import CodeView, Item
+from blitzls.languages.scope import Found, definition_around, enclosing_scope
+from blitzls.languages.structure import RowReader, read_document
 
 ReplyFormat = Literal["rewrite", "search-replace"]
 ShownKind = Literal["definition", "lines"]
@@ -38,6 +45,13 @@ class EditTask:
     pseudocode: bool = False  # target lines repeated in a reply are dropped from it
     instruction_line: tuple[int, str | None] | None = None  # removed by position afterwards
     hint_line: int | None = None  # the cursor: breaks ties between equal SEARCH matches
+    placeholder: int | None = None  # the placeholder statement's first line, in the target
+    instructed: bool = False  # the user said what to do (an instruction, a diagnostic)
+    # the definition shown, as the syntax tree has it, and the parse it comes from
+    definition: Item | None = field(default=None, compare=False, repr=False)
+    parsed: CodeView | None = field(default=None, compare=False, repr=False)
+    # the lines as the model saw them (secrets redacted; empty where it saw nothing)
+    seen: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @cached_property
     def text(self) -> str:
@@ -47,6 +61,16 @@ class EditTask:
     def contents(self) -> tuple[str, ...]:
         """The lines without their terminators."""
         return tuple(map(str.rstrip, self.lines, repeat("\r\n")))  # line_content, in C
+
+    @cached_property
+    def rows(self) -> RowReader:
+        """What each line of the file holds (code, comment, docstring, blank)."""
+        return RowReader(self.contents, self.language, [self.parsed] if self.parsed else [])
+
+    @cached_property
+    def whole(self) -> CodeView:
+        """The whole file read as code: parsed on first use, only when a reply needs it."""
+        return read_document(self.contents, self.language)
 
     def offset(self, line: int) -> int:
         return sum(map(len, self.lines[:line]))
@@ -61,10 +85,12 @@ def prepare(request: ActionRequest, reply_format: ReplyFormat) -> EditTask:
     pseudocode = request.action.trigger == "comment_block"
     kind: ShownKind = "lines"
     hint: int | None = None
+    found: Found | None = None
+    placeholder: int | None = None
     if request.scope == "enclosing":
-        definition = enclosing_definition(lines, *target, language)
-        if definition is not None:
-            shown, kind = definition, "definition"
+        found = definition_around(lines, *target, language)
+        if found is not None:
+            shown, kind = found.span, "definition"
         else:
             shown = enclosing_scope(lines, *target, language)
         allowed = shown
@@ -72,9 +98,12 @@ def prepare(request: ActionRequest, reply_format: ReplyFormat) -> EditTask:
         if request.replace_line is None:
             target = shown
     elif pseudocode:
-        definition = enclosing_definition(lines, *target, language)
-        if definition is not None and definition[0] <= target[0] and target[1] <= definition[1]:
-            shown, kind = definition, "definition"
+        found = definition_around(lines, *target, language)
+        if found is not None and not (found.span[0] <= target[0] and target[1] <= found.span[1]):
+            found = None
+        target, placeholder = _with_placeholder(snapshot.lines, target, language, found)
+        if found is not None:
+            shown, kind = found.span, "definition"
         else:
             shown = target
         allowed = target
@@ -91,4 +120,35 @@ def prepare(request: ActionRequest, reply_format: ReplyFormat) -> EditTask:
         pseudocode=pseudocode,
         instruction_line=request.replace_line,
         hint_line=hint,
+        placeholder=placeholder,
+        instructed=bool(request.instruction or request.diagnostics),
+        definition=found.item if found is not None else None,
+        parsed=found.code if found is not None else None,
     )
+
+
+def _with_placeholder(
+    lines: tuple[str, ...], target: Span, language: str, found: Found | None
+) -> tuple[Span, int | None]:
+    """The pseudocode lines with the placeholder statement right after them (``pass``,
+    ``todo!()``), found on the syntax tree; and the placeholder's first line, if any."""
+    start, end = target
+    known = [found.code] if found is not None and found.code is not None else []
+    rows = RowReader(lines, language, known)
+
+    def placeholder(row: int) -> int | None:
+        if not lines[row].strip() or rows.kind(row) == "comment":
+            return None
+        if not all(rows.kind(i) == "comment" for i in range(start, row)):
+            return None
+        return rows.code_for(row).placeholder_at(row)
+
+    last = end - 1
+    if end - start > 1 and placeholder_hint(lines[last], language):  # as listing guessed
+        stop = placeholder(last)
+        return ((start, max(end, stop)), last) if stop is not None else ((start, last), None)
+    if end < len(lines):
+        stop = placeholder(end)
+        if stop is not None:
+            return (start, stop), end
+    return target, None

@@ -31,24 +31,43 @@ def to_text_edits(edits: Sequence[TextEditSpec]) -> list[types.TextEdit]:
     ]
 
 
+NOTES_ANNOTATION = "blitzls.notes"
+
+
 def workspace_edit(
     uri: str,
     version: int | None,
     edits: Sequence[TextEditSpec],
     *,
     document_changes: bool,
+    annotation: str | None = None,
 ) -> types.WorkspaceEdit:
-    """A versioned ``TextDocumentEdit`` when the client supports it, else plain ``changes``."""
+    """A versioned ``TextDocumentEdit`` when the client supports it, else plain ``changes``.
+
+    ``annotation``: what the edit does besides its task (lines kept, helpers added), as a
+    change annotation on every text edit (for clients that support them)."""
     text_edits: list[types.TextEdit] = to_text_edits(edits)
     if document_changes:
+        changes: list[types.TextEdit | types.AnnotatedTextEdit] = list(text_edits)
+        annotations = None
+        if annotation:
+            changes = [
+                types.AnnotatedTextEdit(
+                    range=e.range, new_text=e.new_text, annotation_id=NOTES_ANNOTATION
+                )
+                for e in text_edits
+            ]
+            label = types.ChangeAnnotation(label=annotation, needs_confirmation=False)
+            annotations = {NOTES_ANNOTATION: label}
         return types.WorkspaceEdit(
             document_changes=[
                 types.TextDocumentEdit(
                     text_document=types.OptionalVersionedTextDocumentIdentifier(
                         uri=uri, version=version
                     ),
-                    edits=list(text_edits),
+                    edits=changes,
                 )
-            ]
+            ],
+            change_annotations=annotations,
         )
     return types.WorkspaceEdit(changes={uri: list(text_edits)})

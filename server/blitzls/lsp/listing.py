@@ -16,7 +16,7 @@ from blitzls.instructions import find_instruction
 from blitzls.languages.comments import line_comment_prefixes
 from blitzls.languages.scope import may_be_in_definition
 from blitzls.lsp.action_data import ActionFailed, action_data
-from blitzls.targets import lines_for_range
+from blitzls.targets import lines_for_range, with_placeholder
 from blitzls.text.document import TextDocument
 
 # Advertised kinds: ours, plus the parents user-defined actions are likely to use.
@@ -117,6 +117,7 @@ def _offers_for(
             line_comment_prefixes(doc.language_id),
             is_point=point,
         )
+        span = with_placeholder(doc.lines, span, doc.language_id)
     elif point:  # scope actions at a cursor: only where a definition may be around
         text = doc.line_text(line)
         inside = may_be_in_definition(text, doc.language_id)

@@ -94,11 +94,13 @@ class ActionRunner:
         start = _region_start(current, outcome)
         end = start + len(outcome.old_text)
         edits = minimal_edits(current, start, end, outcome.new_text, self.documents.encoding)
+        annotated = self.client.supports("workspace.workspace_edit.change_annotation_support")
         edit = workspace_edit(
             target.uri,
             current.version,
             edits,
             document_changes=self.client.uses_document_changes(),
+            annotation="; ".join(outcome.notes) if annotated else None,
         )
         prices = self.config.settings.prices
         self.client.log(
@@ -106,6 +108,8 @@ class ActionRunner:
             f"{target.end}: {summary(outcome, prices)}, {len(edits)} edit(s)"
         )
         self.client.notify(ACTION_DONE, action_done(target.action.id, outcome, prices))
+        for note in outcome.notes:  # the user's text kept, helpers and imports added
+            self.client.message(note, types.MessageType.Info)
         return edit
 
     async def _run(self, target: ActionTarget, doc: TextDocument) -> Outcome:
