@@ -799,3 +799,24 @@ def test_an_answer_that_only_drops_the_instruction_is_no_change() -> None:
     task = instruction_task(TWO_INSTRUCTIONS, 1)
     with pytest.raises(NoChangeError):
         apply_reply(task, fenced("def first(x):\n    return x"))
+
+
+def test_a_repeated_closing_brace_is_told_from_a_brace_in_a_regex() -> None:
+    text = "function hasBrace(s) {\n  // test s for a brace\n}\n"
+    task = task_for(text, start=1, end=2, language="javascript")
+    reply = fenced("return /[{]/.test(s);\n}", "js")
+    assert apply_reply(task, reply) == "function hasBrace(s) {\n  return /[{]/.test(s);\n}\n"
+
+
+def test_the_core_reads_no_code_with_regular_expressions() -> None:
+    """Code structure comes from languages/ (syntax trees); the core only compares lines."""
+    import ast
+    from pathlib import Path
+
+    import blitzls.core
+
+    for path in Path(blitzls.core.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        # safety.py refuses control characters: characters, not code structure
+        assert "re" not in imported or path.name == "safety.py", path.name

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import compress, count
 from operator import ne
 from typing import NamedTuple
@@ -27,7 +28,7 @@ from blitzls.core.safety import check_result
 from blitzls.core.task import EditTask
 from blitzls.languages.comments import is_elision
 from blitzls.languages.items import TEXT_KINDS
-from blitzls.languages.structure import RowReader
+from blitzls.languages.structure import RowReader, unmatched_closers
 from blitzls.patch.match import apply_blocks
 from blitzls.patch.parse import parse_edits
 from blitzls.replies.extract import code_blocks
@@ -152,6 +153,7 @@ def _fit_into_target(task: EditTask, file: list[str], code: list[str]) -> list[s
         file[max(0, start - FIT_CONTEXT_LINES) : start],
         file[start:end],
         file[end : end + FIT_CONTEXT_LINES],
+        closers=partial(unmatched_closers, language_id=task.language),
     )
     if task.pseudocode:
         fitted = _drop_pseudocode(task, fitted)

@@ -27,7 +27,7 @@ from blitzls.text.lines import line_content
 if TYPE_CHECKING:
     import tree_sitter
 
-__all__ = ["Code", "RowReader", "read", "read_document", "read_window"]
+__all__ = ["Code", "RowReader", "read", "read_document", "read_window", "unmatched_closers"]
 
 _COMMENTS = frozenset({"comment", "line_comment", "block_comment"})
 # Nodes around a definition that belong to it (Python's decorators, an ``export``).
@@ -67,6 +67,30 @@ def read(lines: Sequence[str], language_id: str) -> CodeView:
     from blitzls.languages.textual import TextCode
 
     return TextCode(lines, language)
+
+
+def unmatched_closers(lines: Sequence[str], language_id: str) -> list[int] | None:
+    """Per line, how many of its closing brackets close nothing opened in ``lines`` (the
+    end of an enclosing block a model repeated): the brackets the tree leaves in error
+    nodes. None for a language without a grammar."""
+    language = language_for(language_id)
+    if not grammars.has_grammar(language):
+        return None
+    level = min((indent(x) for x in lines if x.strip()), default=0)
+    root = grammars.parse(lines, 0, len(lines), language, level).tree.root_node
+    counts = [0] * len(lines)
+    if not root.has_error:
+        return counts
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            if node.is_error and not child.is_named and child.type in (")", "]", "}"):
+                if child.start_point.row < len(counts):
+                    counts[child.start_point.row] += 1
+            elif child.has_error:
+                stack.append(child)
+    return counts
 
 
 def read_document(lines: Sequence[str], language_id: str) -> CodeView:

@@ -7,7 +7,7 @@ written back in the file's style. Only spaces and tabs count as indentation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -151,8 +151,18 @@ def _shift(lines: Sequence[_Line], delta: int) -> list[_Line]:
 # --------------------------------------------------------------------------- rule c
 
 
-def _unmatched_closers(lines: Sequence[_Line]) -> list[int]:
-    """Per line, how many closing brackets close nothing opened earlier in the code."""
+# Per line of some code, how many closing brackets in it close nothing the code opened: read
+# on the code's syntax tree by the caller, or None where it cannot tell.
+Closers = Callable[[Sequence[str]], "Sequence[int] | None"]
+
+
+def _unmatched_closers(lines: Sequence[_Line], closers: Closers | None = None) -> list[int]:
+    """Per line, how many closing brackets close nothing opened earlier in the code: as
+    ``closers`` reads them, else by counting brackets."""
+    if closers is not None:
+        found = closers([" " * line.col + line.text for line in lines])
+        if found is not None and len(found) == len(lines):
+            return list(found)
     depth = 0
     counts: list[int] = []
     for line in lines:
@@ -177,9 +187,9 @@ def _outer_closer(line: _Line, unmatched: int) -> bool:
     )
 
 
-def _outer_tail(lines: Sequence[_Line]) -> int:
+def _outer_tail(lines: Sequence[_Line], closers: Closers | None) -> int:
     """Index where the code's trailing run of outer closing lines (blank lines aside) starts."""
-    unmatched = _unmatched_closers(lines)
+    unmatched = _unmatched_closers(lines, closers)
     start = len(lines)
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index]
@@ -190,7 +200,9 @@ def _outer_tail(lines: Sequence[_Line]) -> int:
     return start
 
 
-def _trailing_echo(code: Sequence[_Line], after: Sequence[_Line], echoed_head: bool) -> int:
+def _trailing_echo(
+    code: Sequence[_Line], after: Sequence[_Line], echoed_head: bool, closers: Closers | None
+) -> int:
     """How many lines to keep: the code minus its longest tail repeating the start of ``after``.
 
     Blank lines are skipped. Lines compare by column and text (trailing whitespace ignored),
@@ -201,7 +213,7 @@ def _trailing_echo(code: Sequence[_Line], after: Sequence[_Line], echoed_head: b
     """
     code_rows = _non_blank(code)
     after_rows = [line for _, line in _non_blank(after)][: len(code_rows)]
-    unmatched = _unmatched_closers(code)
+    unmatched = _unmatched_closers(code, closers)
 
     def same(index: int, mine: _Line, theirs: _Line) -> bool:
         if _outer_closer(mine, unmatched[index]):
@@ -249,10 +261,13 @@ def fit_replacement(
     after: Sequence[str],
     *,
     tab_size: int = 4,
+    closers: Closers | None = None,
 ) -> list[str]:
     """The lines to put in place of ``target`` (lines without terminators).
 
     ``before``: file lines preceding the range, nearest last; ``after``: lines following it.
+    ``closers``: how to tell the closing brackets that close nothing the code opened (from
+    its syntax tree); without it, brackets are counted.
 
     1. A repeated tail of ``before`` at the start of the code is dropped, and its indentation
        offset moves the rest of the code to file columns.
@@ -285,11 +300,11 @@ def fit_replacement(
     else:
         rest = _trim(lines)
         if rest:
-            frame = rest[: _outer_tail(rest)] or rest  # outer closers do not set the indent
+            frame = rest[: _outer_tail(rest, closers)] or rest  # outer closers: no indent
             least = min(line.col for line in frame if not line.blank)
             rest = _shift(rest, base - least)
     if rest:
-        rest = _trim(rest[: _trailing_echo(rest, parsed_after, echo is not None)])
+        rest = _trim(rest[: _trailing_echo(rest, parsed_after, echo is not None, closers)])
     if not rest:
         raise ReplyError("the model only repeated the surrounding code")
 
