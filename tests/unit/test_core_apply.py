@@ -820,3 +820,9 @@ def test_the_core_reads_no_code_with_regular_expressions() -> None:
         imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         # safety.py refuses control characters: characters, not code structure
         assert "re" not in imported or path.name == "safety.py", path.name
+
+
+def test_a_usage_example_that_assigns_a_name_the_function_uses_is_not_a_helper() -> None:
+    reply = fenced(TOTAL_DONE + "\n\ntotal = total_price([{'price': 1, 'qty': 2}])\nprint(total)\n")
+    new = apply_reply(task_for(), reply)
+    assert "print(" not in new and "total = total_price" not in new

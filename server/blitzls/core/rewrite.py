@@ -242,6 +242,7 @@ class _Context:
             for m, top in candidates
             if not m.binds & (have_top if top else have_here | have_top)
             and self.item.name not in m.binds
+            and self.item.name not in self.reply.uses(m)  # a usage example, not a helper
         ]
         added = True
         while added:
