@@ -826,3 +826,11 @@ def test_a_usage_example_that_assigns_a_name_the_function_uses_is_not_a_helper()
     reply = fenced(TOTAL_DONE + "\n\ntotal = total_price([{'price': 1, 'qty': 2}])\nprint(total)\n")
     new = apply_reply(task_for(), reply)
     assert "print(" not in new and "total = total_price" not in new
+
+
+def test_the_whole_file_is_parsed_once_for_an_action_and_its_repair() -> None:
+    from dataclasses import replace
+
+    task = task_for()
+    repaired = replace(replace(task, seen=task.lines), reply_format="search-replace")
+    assert repaired.whole is task.whole and repaired.rows is task.rows

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
-from typing import Literal
+from typing import Any, Literal
 
 from blitzls.core.request import ActionRequest
 from blitzls.languages.comments import placeholder_hint
@@ -52,6 +52,8 @@ class EditTask:
     parsed: CodeView | None = field(default=None, compare=False, repr=False)
     # the lines as the model saw them (secrets redacted; empty where it saw nothing)
     seen: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # parses of the file, shared with the copies ``dataclasses.replace`` makes (the repair)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def text(self) -> str:
@@ -62,15 +64,23 @@ class EditTask:
         """The lines without their terminators."""
         return tuple(map(str.rstrip, self.lines, repeat("\r\n")))  # line_content, in C
 
-    @cached_property
+    @property
     def rows(self) -> RowReader:
         """What each line of the file holds (code, comment, docstring, blank)."""
-        return RowReader(self.contents, self.language, [self.parsed] if self.parsed else [])
+        if "rows" not in self.memo:
+            known = [self.parsed] if self.parsed else []
+            self.memo["rows"] = RowReader(self.contents, self.language, known)
+        rows: RowReader = self.memo["rows"]
+        return rows
 
-    @cached_property
+    @property
     def whole(self) -> CodeView:
-        """The whole file read as code: parsed on first use, only when a reply needs it."""
-        return read_document(self.contents, self.language)
+        """The whole file read as code: parsed on first use, only when a reply needs it,
+        and once for the action."""
+        if "whole" not in self.memo:
+            self.memo["whole"] = read_document(self.contents, self.language)
+        whole: CodeView = self.memo["whole"]
+        return whole
 
     def offset(self, line: int) -> int:
         return sum(map(len, self.lines[:line]))
