@@ -834,3 +834,14 @@ def test_the_whole_file_is_parsed_once_for_an_action_and_its_repair() -> None:
     task = task_for()
     repaired = replace(replace(task, seen=task.lines), reply_format="search-replace")
     assert repaired.whole is task.whole and repaired.rows is task.rows
+
+
+def test_pseudocode_answered_with_a_reworded_docstring_first_keeps_the_users() -> None:
+    reply = fenced('"""Sum of price × quantity."""\ntotal = 0\nfor item in items:\n    total += 1')
+    applied = apply_reply_lines(task_for(), reply)
+    assert applied.text.count('"""') == 4 and '"""Sum price times quantity."""' in applied.text
+    assert (
+        "    total = 0\n    for item in items:\n        total += 1\n    return total"
+        in applied.text
+    )
+    assert applied.notes == ("kept your docstring as it was; the model had reworded it",)

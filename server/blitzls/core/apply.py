@@ -356,6 +356,8 @@ def _keep_user_text(task: EditTask, rows: _Rows, hunks: list[Hunk]) -> tuple[lis
     notes: list[str] = []
     for hunk in hunks:
         if _inside(task, hunk):
+            hunk, said = _docstring_again(task, rows, hunk)
+            notes += said
             kept.append(hunk)
             continue
         outside = [i for i in range(hunk.start, hunk.end) if not first <= i < last]
@@ -387,6 +389,23 @@ def _keep_user_text(task: EditTask, rows: _Rows, hunks: list[Hunk]) -> tuple[lis
             lines, end = lines[: len(lines) - take], last
         kept.append(Hunk(start, end, tuple(lines), at))
     return kept, notes
+
+
+def _docstring_again(task: EditTask, rows: _Rows, hunk: Hunk) -> tuple[Hunk, list[str]]:
+    """Pseudocode answered with a docstring first, right under the definition's own: the
+    model's rewording of the docstring, which stays as it was."""
+    if not task.pseudocode or hunk.start != task.target[0]:
+        return hunk, []
+    above = hunk.start - 1
+    while above >= 0 and rows.old.kind(above) == "blank":
+        above -= 1
+    kinds = rows.new_kinds(hunk)
+    if above < 0 or rows.old.kind(above) != "doc" or "doc" not in kinds[:1]:
+        return hunk, []
+    take = _leading(kinds, {"doc"})
+    if take == len(kinds):
+        return hunk, []
+    return replace(hunk, lines=hunk.lines[take:], at=hunk.at + take), [_kept_note("doc")]
 
 
 def _leading(kinds: Sequence[str], words: Collection[str]) -> int:
