@@ -46,7 +46,10 @@ class ModelProvider:
 
     @property
     def is_local(self) -> bool:
-        """The model runs on this machine (embedded or a loopback endpoint)."""
+        """The model is treated as a small local one: ``modelClass`` says so, or, on
+        'auto', it runs on this machine (embedded or a loopback endpoint)."""
+        if self.settings.model_class != "auto":
+            return self.settings.model_class == "small"
         from blitzls.config import is_loopback
 
         return self.embedded or is_loopback(self.settings.base_url)

@@ -170,6 +170,18 @@ class Settings:
         env="BLITZLS_EDIT_FORMAT",
         project="no",
     )
+    model_class: str = option(
+        "auto",
+        Choice(("auto", "small", "capable")),
+        "What the model can do, which sets what 'auto' means for editFormat and context: "
+        "'small' (a local model: only the function, answered as a whole), 'capable' (a "
+        "hosted model: the file as context, SEARCH/REPLACE on long functions), or 'auto' "
+        "(small for the embedded model and endpoints on this machine, capable otherwise; "
+        "set 'capable' for a proxy on this machine, such as LiteLLM, in front of a hosted "
+        "model).",
+        env="BLITZLS_MODEL_CLASS",
+        project="no",
+    )
     context: str = option(
         "auto",
         Choice(("auto", "scope", "file")),
