@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from runs import load_run
 from score import lines_beyond_needed
 from tasks import ACTIONS, TASKS_DIR, load
 
@@ -100,7 +100,7 @@ def summary_table(results: dict[str, Any]) -> str:
 
 if __name__ == "__main__":
     for name in sys.argv[1:]:
-        data = json.loads(Path(name).read_text(encoding="utf-8"))
+        data = load_run(Path(name))
         print(f"### {data['model']} — {data['date']}, {data['machine']}\n")
         print(summary_table(data))
         print()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import ipaddress
 import json
 import os
 import platform
@@ -27,6 +28,7 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from arms import ArmResult, endpoint_env, run_baseline, run_blitzls
 from proxy import RecordingProxy
@@ -88,6 +90,36 @@ def start_llama_server(gguf: Path, threads: int, ctx: int) -> tuple[subprocess.P
     raise SystemExit("llama_cpp.server did not start within 300 s")
 
 
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def blitzls_settings(upstream: str, extra: list[str]) -> dict[str, str]:
+    """The environment blitzls runs with: generous limits, and the model class of the real
+    endpoint — blitzls talks to the recording proxy on loopback, which it would otherwise
+    take for a local model, so a hosted URL is measured as a hosted user gets it (the file
+    as context, SEARCH/REPLACE on long functions)."""
+    # Generous limits: a loaded machine must not turn slow answers into refusals.
+    env = {"BLITZLS_TIMEOUT": "900", "BLITZLS_ACTION_TIMEOUT": "3600"}
+    env["BLITZLS_MODEL_CLASS"] = "small" if is_loopback(upstream) else "capable"
+    env.update(item.split("=", 1) for item in extra)
+    return env
+
+
+def baseline_context(blitzls_env: dict[str, str]) -> str:
+    """What the baseline is shown besides the function: the file when blitzls sends it."""
+    context = blitzls_env.get("BLITZLS_CONTEXT", "auto")
+    if context == "auto":
+        return "file" if blitzls_env["BLITZLS_MODEL_CLASS"] == "capable" else "scope"
+    return context
+
+
 def run_task(
     task: Task,
     proxy: RecordingProxy,
@@ -101,7 +133,7 @@ def run_task(
         proxy.label = f"{task.id}/{arm}"
         result: ArmResult
         if arm == "baseline":
-            result = run_baseline(task, proxy.url, model, api_key)
+            result = run_baseline(task, proxy.url, model, api_key, baseline_context(blitzls_env))
         else:
             result = run_blitzls(task, {**endpoint_env(proxy.url, model, api_key), **blitzls_env})
         outcome, test_output = verdict(task, result.text)
@@ -166,9 +198,7 @@ def main() -> int:
         if not model:
             parser.error("--model is required with --base-url")
     api_key = os.environ.get(args.api_key_env, "") if args.api_key_env else "no-key"
-    # Generous limits: a loaded machine must not turn slow answers into refusals.
-    blitzls_env = {"BLITZLS_TIMEOUT": "900", "BLITZLS_ACTION_TIMEOUT": "3600"}
-    blitzls_env.update(item.split("=", 1) for item in args.set)
+    blitzls_env = blitzls_settings(upstream, args.set)
     proxy = RecordingProxy(upstream).start()
     tasks = load_all(args.tasks)
     arms = ARMS if args.arms == "both" else (args.arms,)
@@ -212,6 +242,7 @@ def _results(
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
         "threads": args.threads,
         "blitzls_env": blitzls_env,
+        "baseline_context": baseline_context(blitzls_env),
         "command": " ".join(sys.argv),
         "minutes": round((time.time() - started) / 60, 1),
         "rows": rows,
