@@ -22,6 +22,8 @@ from blitzls.files import EXIT_NOT_WRITABLE, MAX_FILE_BYTES
 from tests.conftest import CLI_COMMAND
 from tests.e2e.samples import INVENTORY, REPLY_SHAPES, expected_inventory
 from tests.e2e.test_cli_run import LINES, blitzls
+from tests.support.cli import run_command
+from tests.support.isolation import TinyDisk, skip_without_namespaces
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
 NOBODY = 65534
@@ -114,6 +116,27 @@ def test_a_read_only_file_is_refused_before_any_request_even_for_root(
     done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", LINES)
     assert done.returncode == 0, done.stderr
     assert "+        total += " in done.stdout
+
+
+def test_a_file_on_a_read_only_file_system_is_refused_as_such(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    """A writable file (0644, root's own) on a file system mounted read-only: refused before
+    any request, naming the file system rather than the user's rights."""
+    skip_without_namespaces()
+    with TinyDisk(tmp_path / "disk", size_kib=256) as disk:
+        disk.inside("inventory.py").write_text(INVENTORY, encoding="utf-8")
+        disk.inside("inventory.py").chmod(0o644)
+        disk.remount_read_only()
+        path = disk.mountpoint / "inventory.py"
+        command = [*CLI_COMMAND, "run", "pseudocode", str(path), "--lines", LINES, "--write"]
+        done = run_command(disk.command(command), server_env)
+        assert done.returncode == EXIT_NOT_WRITABLE, done.stderr
+        assert done.stderr.strip() == (
+            f"blitzls: {path} is on a read-only file system; nothing was sent or written"
+        )
+        assert disk.inside("inventory.py").read_text(encoding="utf-8") == INVENTORY
+    assert model_server.request_count == 0
 
 
 def test_root_keeps_another_users_owner_group_and_mode(

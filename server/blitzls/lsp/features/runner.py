@@ -185,6 +185,12 @@ class ActionRunner:
             raise ActionFailed(
                 "blitzls.edit needs a range {start, end} of valid positions"
             ) from None
+        start, end = selection.start, selection.end
+        if (end.line, end.character) < (start.line, start.character):
+            raise ActionFailed(
+                "blitzls.edit: the range ends before it starts "
+                f"({start.line + 1}:{start.character + 1} → {end.line + 1}:{end.character + 1})"
+            )
         return edit_data(doc, selection, instruction.strip())
 
     def _warn_once_about_cache(self) -> None:
