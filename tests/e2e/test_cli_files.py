@@ -118,6 +118,7 @@ def test_a_read_only_file_is_refused_before_any_request_even_for_root(
     assert "+        total += " in done.stdout
 
 
+@pytest.mark.needs("namespaces")
 def test_a_file_on_a_read_only_file_system_is_refused_as_such(
     tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
 ) -> None:
@@ -139,6 +140,7 @@ def test_a_file_on_a_read_only_file_system_is_refused_as_such(
     assert model_server.request_count == 0
 
 
+@pytest.mark.needs("root")
 def test_root_keeps_another_users_owner_group_and_mode(
     tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
 ) -> None:
@@ -155,6 +157,7 @@ def test_root_keeps_another_users_owner_group_and_mode(
     assert owner_and_mode(path) == (NOBODY, NOBODY, 0o640)
 
 
+@pytest.mark.needs("root")
 def test_a_file_the_user_may_not_write_is_refused(
     shared: tuple[Path, dict[str, str]], model_server: ScriptedModelServer
 ) -> None:
@@ -172,6 +175,7 @@ def test_a_file_the_user_may_not_write_is_refused(
     assert not list(directory.glob(".inventory.py.*"))
 
 
+@pytest.mark.needs("root")
 def test_the_users_own_read_only_file_is_refused(
     shared: tuple[Path, dict[str, str]], model_server: ScriptedModelServer
 ) -> None:
@@ -188,6 +192,7 @@ def test_the_users_own_read_only_file_is_refused(
     assert model_server.request_count == 0
 
 
+@pytest.mark.needs("root")
 def test_a_shared_writable_file_is_written_in_place_keeping_its_owner(
     shared: tuple[Path, dict[str, str]], model_server: ScriptedModelServer
 ) -> None:
