@@ -29,6 +29,8 @@ from blitzls.lsp.protocol import BlitzProtocol, log_not_json, not_json
 class BlitzServer(LanguageServer):
     """A pygls server holding one instance of each feature."""
 
+    exit_code = 0  # 1 when the editor sends ``exit`` without ``shutdown`` first (the LSP)
+
     def __init__(self, base_settings: Settings, overrides: Mapping[str, Any] | None = None) -> None:
         super().__init__(
             "blitzls",
@@ -46,8 +48,6 @@ class BlitzServer(LanguageServer):
         self.config.on_change.append(self.engines.configure)
         self.documents.on_change.append(self.prefetch.document_changed)
         self.blitz_protocol.documents = self.documents
-
-    exit_code = 0  # 1 when the editor sends ``exit`` without ``shutdown`` first (the LSP)
 
     @property
     def blitz_protocol(self) -> BlitzProtocol:
