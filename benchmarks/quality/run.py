@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 from arms import ArmResult, endpoint_env, run_baseline, run_blitzls
 from proxy import RecordingProxy
 from report import summary_table
+from runs import load_run
 from score import lines_beyond_needed, verdict
 from tasks import HERE, Task, load_all
 
@@ -180,6 +181,12 @@ def main() -> int:
         "--resume", action="store_true", help="keep the tasks results/NAME.json already has"
     )
     parser.add_argument(
+        "--baseline-from",
+        type=Path,
+        help="run only blitzls; take the plain prompt's answers (same model, temperature 0) "
+        "from this earlier run (results/ or runs/)",
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -202,6 +209,11 @@ def main() -> int:
     proxy = RecordingProxy(upstream).start()
     tasks = load_all(args.tasks)
     arms = ARMS if args.arms == "both" else (args.arms,)
+    earlier: dict[str, Any] = {}
+    if args.baseline_from:
+        arms = ("blitzls",)
+        earlier = {row["task"]: row["baseline"] for row in load_run(args.baseline_from)["rows"]}
+        tasks = [task for task in tasks if task.id in earlier]
     rows: list[dict[str, Any]] = []
     out = HERE / "results" / f"{args.name or model}.json"
     if args.resume and out.exists():
@@ -213,7 +225,10 @@ def main() -> int:
         for index, task in enumerate(tasks):
             print(f"[{index + 1}/{len(tasks)}] {task.id}", flush=True)
             order = arms if index % 2 == 0 else tuple(reversed(arms))
-            rows.append(run_task(task, proxy, model, api_key, order, blitzls_env))
+            row = run_task(task, proxy, model, api_key, order, blitzls_env)
+            if earlier:
+                row["baseline"] = earlier[task.id]
+            rows.append(row)
             _write(args, model, _results(args, model, upstream, blitzls_env, rows, started))
     finally:
         proxy.stop()
@@ -244,6 +259,7 @@ def _results(
         "blitzls_env": blitzls_env,
         "baseline_context": baseline_context(blitzls_env),
         "command": " ".join(sys.argv),
+        "baseline_from": str(args.baseline_from or ""),
         "minutes": round((time.time() - started) / 60, 1),
         "rows": rows,
     }
