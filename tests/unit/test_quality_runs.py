@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "quality"))
 
-from runs import diff, patch  # noqa: E402
+from runs import diff, patch
 
 LINES = st.lists(
     st.sampled_from(["x = 1\n", "é 😀\n", "\n", "  return y\r\n", "z", "# c\r", "def f():\n"]),
