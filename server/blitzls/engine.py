@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from blitzls import policy, usage_log
-from blitzls.config import Settings
+from blitzls.config import Settings, cache_dir
 from blitzls.core.apply import apply_reply_lines
 from blitzls.core.errors import ReplyError, SyntaxCheckError, TooLargeError
 from blitzls.core.outcome import Outcome, outcome_for
@@ -74,17 +74,14 @@ class Engine:
         self.workspace = workspace
         self.use_cache = use_cache and settings.cache
         self.provider = ModelProvider(settings, workspace)
-        self.cache = ReplyCache(settings.resolved_cache_dir(), settings.cache_size_mb * 1024 * 1024)
+        self.cache = ReplyCache(cache_dir(settings), settings.cache_size_mb * 1024 * 1024)
 
     def configure(self, settings: Settings) -> None:
         """Apply new settings; the model client is rebuilt lazily if its endpoint changed."""
         size = settings.cache_size_mb * 1024 * 1024
-        if (
-            settings.resolved_cache_dir() != self.cache.directory
-            or size != self.cache.size_limit_bytes
-        ):
+        if cache_dir(settings) != self.cache.directory or size != self.cache.size_limit_bytes:
             self.cache.close()
-            self.cache = ReplyCache(settings.resolved_cache_dir(), size)
+            self.cache = ReplyCache(cache_dir(settings), size)
         self.use_cache = settings.cache
         self.settings = settings
         self.provider.configure(settings)
@@ -153,7 +150,7 @@ class Engine:
         outcome.repaired = len(asked.replies) > 1
         outcome.seconds = time.perf_counter() - started
         usage_log.record(
-            self.settings.resolved_cache_dir(),
+            cache_dir(self.settings),
             {
                 "kind": "action",
                 "action": request.action.id,
@@ -328,7 +325,7 @@ class Engine:
         tokens = sum(usage.get(k, 0) for k in ("prompt_tokens", "completion_tokens"))
         tokens += usage.get("reasoning_tokens", 0)
         usage_log.record_call(
-            self.settings.resolved_cache_dir(),
+            cache_dir(self.settings),
             {"model": self.model_name, "usage": usage, "model_seconds": round(seconds, 3)},
             tokens=tokens,
             cost=cost(usage, price),

@@ -20,7 +20,7 @@ What public pygls API cannot do, and so is done here by subclassing ``LanguageSe
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import cattrs
 from lsprotocol import types
@@ -28,9 +28,6 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInva
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCRequest
 from pygls.protocol.language_server import lsp_method
-
-if TYPE_CHECKING:
-    from blitzls.lsp.features.documents import DocumentSync
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +44,19 @@ class Unreadable:
         self.problem = problem
 
 
+class DocumentSink(Protocol):
+    """Where document synchronisation goes (``features.documents.DocumentSync``); declared
+    here so that this module needs nothing from the features built on it."""
+
+    def did_open(self, params: types.DidOpenTextDocumentParams) -> None: ...
+
+    def did_change(self, params: types.DidChangeTextDocumentParams) -> None: ...
+
+    def did_close(self, params: types.DidCloseTextDocumentParams) -> None: ...
+
+    def unreadable(self, message: Unreadable) -> None: ...
+
+
 class _NoDeserializeTraceback(logging.Filter):
     """pygls logs a traceback for every message it cannot structure; we log one line."""
 
@@ -60,7 +70,7 @@ logging.getLogger("pygls.protocol.json_rpc").addFilter(_NoDeserializeTraceback()
 class BlitzProtocol(LanguageServerProtocol):
     """Answers every request, and forwards text synchronisation to ``documents``."""
 
-    documents: DocumentSync | None = None
+    documents: DocumentSink | None = None
     shutting_down = False  # set by the server's shutdown handler
 
     # --- every request answered -----------------------------------------------------
