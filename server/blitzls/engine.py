@@ -21,7 +21,7 @@ from blitzls.core.errors import ReplyError, SyntaxCheckError, TooLargeError
 from blitzls.core.outcome import Outcome, outcome_for
 from blitzls.core.repair import repair
 from blitzls.core.request import ActionRequest, Snapshot
-from blitzls.core.task import EditTask, ReplyFormat, prepare
+from blitzls.core.task import EditTask, FormatChoice, prepare
 from blitzls.model.cache import ReplyCache, cache_key
 from blitzls.model.errors import ModelError
 from blitzls.model.protocol import Completion
@@ -43,9 +43,6 @@ __all__ = ["ActionRequest", "Engine", "Outcome", "Snapshot", "SyntaxCheckError"]
 
 ProgressCallback = Callable[[int], None]  # receives characters of reply received so far
 Applied = tuple[str, list[str]]  # the new file text, and its lines
-# Definitions longer than this many lines are edited with SEARCH/REPLACE blocks when the
-# format is "auto" and the model is a hosted one.
-SEARCH_REPLACE_ABOVE = 40
 # A reply may stream at most this many characters per output token allowed (plus a margin).
 CHARS_PER_TOKEN_LIMIT = 8
 CHARS_MARGIN = 10_000
@@ -119,7 +116,7 @@ class Engine:
         if not 0 <= request.start_line < request.end_line <= len(snapshot.lines):
             raise ReplyError("the target lines are outside the document")
         await policy.check_file(self.settings, snapshot, self.workspace)
-        task = prepare(request, self.reply_format(request))
+        task = prepare(request, self.reply_format())
         context = self._context()
         regions = shown_regions(task, context, self.settings.context_lines)
         shown = policy.shown_lines(self.settings, task.lines, regions)
@@ -164,15 +161,13 @@ class Engine:
         )
         return outcome
 
-    def reply_format(self, request: ActionRequest) -> ReplyFormat:
-        """The reply format for this request: the setting, or by the model and scope size."""
+    def reply_format(self) -> FormatChoice:
+        """The reply format: the setting; "auto" is a rewrite for models on this machine, and
+        for hosted ones decided by the size of the definition (``core.task.prepare``)."""
         chosen = self.settings.edit_format
         if chosen in ("rewrite", "search-replace"):
             return chosen  # type: ignore[return-value]
-        if self.provider.is_local or request.action.trigger == "comment_block":
-            return "rewrite"
-        size = request.end_line - request.start_line
-        return "search-replace" if size > SEARCH_REPLACE_ABOVE else "rewrite"
+        return "rewrite" if self.provider.is_local else "auto"
 
     def request_params(self, task: EditTask) -> dict[str, Any]:
         """Sampling parameters sent with the request (and part of the cache key)."""

@@ -165,7 +165,8 @@ class Settings:
         "a minimal diff by blitzls; what small models do best), 'search-replace' "
         "(SEARCH/REPLACE blocks: fewer output tokens on long functions for capable models), or "
         "'auto' (rewrite for local models and pseudocode, SEARCH/REPLACE for hosted models on "
-        "functions over 40 lines).",
+        "functions over 40 lines, counting the whole function a cursor, diagnostic or ai! "
+        "comment is in).",
         env="BLITZLS_EDIT_FORMAT",
         project="no",
     )
