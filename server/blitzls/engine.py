@@ -18,6 +18,7 @@ from blitzls import policy, usage_log
 from blitzls.config import Settings, cache_dir
 from blitzls.core.apply import apply_reply_lines
 from blitzls.core.errors import ReplyError, SyntaxCheckError, TooLargeError
+from blitzls.core.names import check_names
 from blitzls.core.outcome import Outcome, outcome_for
 from blitzls.core.repair import repair
 from blitzls.core.request import ActionRequest, Snapshot
@@ -214,11 +215,11 @@ class Engine:
 
     def _replay(self, task: EditTask, replies: Sequence[str]) -> Applied:
         try:
-            return apply_reply_lines(task, replies[0])
+            return _apply(task, replies[0])
         except ReplyError:
             if len(replies) < 2:
                 raise
-            return apply_reply_lines(self._repair_task(task), replies[1])
+            return _apply(self._repair_task(task), replies[1])
 
     @staticmethod
     def _repair_task(task: EditTask) -> EditTask:
@@ -240,7 +241,7 @@ class Engine:
             async with asyncio.timeout(deadline):
                 first = await self._ask(messages, params, on_progress, task, asked)
                 try:
-                    return apply_reply_lines(task, first.text)
+                    return _apply(task, first.text)
                 except ReplyError as problem:
                     unit = unit_name(shown, task) if task.shown_kind == "definition" else "code"
                     fixed_task, reflection = repair(problem, task, unit, fence_name(task.language))
@@ -252,7 +253,7 @@ class Engine:
                     ]
                     second = await self._ask(again, params, on_progress, fixed_task, asked)
                     try:
-                        return apply_reply_lines(fixed_task, second.text)
+                        return _apply(fixed_task, second.text)
                     except ReplyError as final:
                         final.args = (f"{final} (after one repair round)",)
                         raise
@@ -325,6 +326,12 @@ class Engine:
             tokens=tokens,
             cost=cost(usage, price),
         )
+
+
+def _apply(task: EditTask, reply: str) -> Applied:
+    """The file as ``reply`` leaves it, with the imports its new code needs."""
+    new_text, new_lines = apply_reply_lines(task, reply)
+    return check_names(task, new_text, new_lines)
 
 
 def estimate_usage(messages: Sequence[dict[str, str]], text: str, reasoning: str) -> dict[str, int]:

@@ -5,6 +5,7 @@ for long definitions."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,159 @@ def test_auto_asks_for_a_rewrite_of_a_short_function_and_from_local_models(
     done = blitzls(server_env, "run", "simplify", str(path), "--lines", "60")  # on loopback
     assert done.returncode == 0, done.stderr
     assert "SEARCH/REPLACE" not in prompt_of(model_server, 1)
+
+
+# --------------------------------------------------------------------------- undefined names
+
+
+def run_python(path: Path, call: str) -> str:
+    """``call`` evaluated with the written module imported, in a fresh interpreter."""
+    code = f"import sys; sys.path.insert(0, {str(path.parent)!r}); import {path.stem} as m; "
+    done = subprocess.run(
+        [sys.executable, "-c", code + f"print({call})"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+PAGES = '''\
+"""Paging helpers — Seiten 📄, ünïcödé."""
+
+import os
+
+
+def pages(items, per_page):
+    """How many pages the items fill — ✓."""
+    # divide the item count by per_page, rounding up 😀
+    return result
+'''
+
+
+def test_a_standard_module_the_new_code_uses_gets_its_import(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    path = tmp_path / "paging.py"
+    path.write_text(PAGES, encoding="utf-8")
+    model_server.enqueue(
+        Reply(content="```python\n    result = math.ceil(len(items) / per_page)\n```")
+    )
+    done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", "8", "--write")
+    assert done.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == PAGES.replace(
+        "import os\n", "import os\nimport math\n"
+    ).replace(
+        "    # divide the item count by per_page, rounding up 😀\n",
+        "    result = math.ceil(len(items) / per_page)\n",
+    )
+    assert run_python(path, "m.pages(['é'] * 7, 3)") == "3"
+    assert len(model_server.chat_requests) == 1
+
+
+PRIMES = '''\
+"""Prime counting — Primzahlen 🔢."""
+
+
+def count_primes(limit):
+    """How many primes are below limit — ✓."""
+    # count every n below limit for which is_prime(n) holds 😀
+    return count
+'''
+USES_IS_PRIME = "```python\n    count = sum(1 for n in range(limit) if is_prime(n))\n```"
+DEFINES_IS_PRIME = (
+    "```python\n"
+    "    def is_prime(n):\n"
+    "        return n > 1 and all(n % d for d in range(2, int(n**0.5) + 1))\n"
+    "\n"
+    "    count = sum(1 for n in range(limit) if is_prime(n))\n"
+    "```"
+)
+
+
+def test_an_undefined_helper_gets_one_repair_round_then_is_refused(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    path = tmp_path / "primes.py"
+    path.write_text(PRIMES, encoding="utf-8")
+    model_server.enqueue(Reply(content=USES_IS_PRIME), Reply(content=USES_IS_PRIME))
+    done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", "6", "--write")
+    assert done.returncode == 10, done.stderr
+    assert "the code uses `is_prime`, which is not defined" in done.stderr
+    assert "after one repair round" in done.stderr
+    assert path.read_text(encoding="utf-8") == PRIMES
+    assert len(model_server.chat_requests) == 2
+    repair = model_server.chat_requests[1].body["messages"][-1]["content"]
+    assert "`is_prime` is not defined" in repair
+    # nothing was cached: asked again, the model is asked again
+    model_server.enqueue(Reply(content=USES_IS_PRIME), Reply(content=DEFINES_IS_PRIME))
+    done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", "6", "--write")
+    assert done.returncode == 0, done.stderr
+    assert len(model_server.chat_requests) == 4
+
+
+def test_a_repair_answer_that_defines_the_helper_is_applied_and_runs(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    path = tmp_path / "primes.py"
+    path.write_text(PRIMES, encoding="utf-8")
+    model_server.enqueue(Reply(content=USES_IS_PRIME), Reply(content=DEFINES_IS_PRIME))
+    done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", "6", "--write")
+    assert done.returncode == 0, done.stderr
+    assert "def is_prime(n):" in path.read_text(encoding="utf-8")
+    assert run_python(path, "m.count_primes(20)") == "8"
+    assert "`is_prime` is not defined" in prompt_of(model_server, 1)
+
+
+def test_a_name_the_file_already_used_undefined_is_not_the_replys_fault(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    path = tmp_path / "plugin.py"
+    source = (
+        "def done():\n"
+        '    emit("fertig ✓")\n'
+        "\n"
+        "\n"
+        "def report(rows):\n"
+        "    # emit every row 😀\n"
+        "    return len(rows)\n"
+    )
+    path.write_text(source, encoding="utf-8")
+    reply = "```python\n    for row in rows:\n        emit(math.floor(row))\n```"
+    model_server.enqueue(Reply(content=reply))
+    done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", "6", "--write")
+    assert done.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == "import math\n" + source.replace(
+        "    # emit every row 😀\n", "    for row in rows:\n        emit(math.floor(row))\n"
+    )
+    assert len(model_server.chat_requests) == 1
+
+
+def test_an_undefined_function_in_javascript_is_refused_after_the_repair_round(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    path = tmp_path / "primes.js"
+    source = (
+        'const fs = require("fs");\n'
+        "\n"
+        "function countPrimes(limit) {\n"
+        "  // count every n below limit that is prime — ✓ 😀\n"
+        "  return count;\n"
+        "}\n"
+    )
+    path.write_text(source, encoding="utf-8")
+    reply = (
+        "```js\n"
+        "  const count = [...Array(limit).keys()].filter((n) => isPrime(n)).length;\n"
+        "  console.log(Math.max(count, 0), fs.sep);\n"
+        "```"
+    )
+    model_server.enqueue(Reply(content=reply), Reply(content=reply))
+    done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", "4", "--write")
+    assert done.returncode == 10, done.stderr
+    assert "the code uses `isPrime`, which is not defined" in done.stderr
+    assert "`isPrime` is not defined" in prompt_of(model_server, 1)
+    assert path.read_bytes() == source.encode()
