@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -9,6 +12,7 @@ import pytest
 from blitzls.languages import names
 from blitzls.languages.names import Undefined, changed_rows, undefined_names
 from blitzls.text.lines import split_lines
+from tests.conftest import ROOT
 
 
 def check(old: str, new: str, language: str = "python") -> list[Undefined]:
@@ -243,3 +247,22 @@ def test_a_name_the_edit_left_undefined_on_an_unchanged_line_counts() -> None:
 def test_an_unchanged_line_that_was_undefined_before_does_not_count() -> None:
     old = BEFORE.replace("    return 0\n", "    return magic(0)\n")
     assert check(old, old.replace("    # TODO 😀\n", "    n = len(items)\n")) == []
+
+
+def test_pyflakes_is_imported_when_python_is_checked_never_at_start_up() -> None:
+    code = (
+        "import sys\n"
+        "import blitzls.lsp.server, blitzls.engine\n"
+        "assert 'pyflakes' not in sys.modules, 'imported at start-up'\n"
+        "from blitzls.languages.names import undefined_names\n"
+        "undefined_names(['x = 1\\n', ''], ['x = y\\n', ''], 'javascript')\n"
+        "assert 'pyflakes' not in sys.modules, 'imported for JavaScript'\n"
+        "print(undefined_names(['x = 1\\n', ''], ['x = y\\n', ''], 'python'))\n"
+        "assert 'pyflakes' in sys.modules\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "server")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Undefined(name='y', row=0" in done.stdout
