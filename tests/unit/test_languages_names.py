@@ -266,3 +266,12 @@ def test_pyflakes_is_imported_when_python_is_checked_never_at_start_up() -> None
     )
     assert done.returncode == 0, done.stderr
     assert "Undefined(name='y', row=0" in done.stdout
+
+
+def test_an_edit_that_only_removes_a_definition_is_checked_too() -> None:
+    old = BEFORE.replace(
+        "    # TODO 😀\n    return 0\n", "    total = len(items)\n    return total\n"
+    )
+    assert found(old, old.replace("    total = len(items)\n", "")) == {"total": None}
+    commented = old.replace("    return total\n", "    # keep it ✓\n    return total\n")
+    assert check(commented, old) == []  # only a comment removed

@@ -59,7 +59,7 @@ class Undefined:
     """A name the changed lines use that nothing defines."""
 
     name: str
-    row: int  # the first changed line (of the new text) that uses it
+    row: int  # the first line (of the new text) that uses it
     # The statement that defines it when it is a standard-library module used as one
     # (``math.ceil(x)`` → ``import math``); None otherwise.
     import_line: str | None = None
@@ -72,12 +72,10 @@ def undefined_names(old: Sequence[str], new: Sequence[str], language_id: str) ->
     language = language_for(language_id)
     if language.name != "python" and language.name not in _JS_LANGUAGES:
         return []
-    removed, rows = _changes(old, new)
-    if not rows:
-        return []
+    removed, rows, touched = _changes(old, new)
     if language.name == "python":
-        return _Python(old, new).undefined(removed, rows)
-    if not grammars.has_grammar(language):
+        return _Python(old, new).undefined(removed, rows, touched) if touched else []
+    if not rows or not grammars.has_grammar(language):
         return []
     return _javascript(old, new, rows, language)
 
@@ -87,20 +85,26 @@ def changed_rows(old: Sequence[str], new: Sequence[str]) -> list[int]:
     return _changes(old, new)[1]
 
 
-def _changes(old: Sequence[str], new: Sequence[str]) -> tuple[list[int], list[int]]:
-    """The rows of ``old`` that the edit removed or replaced, and the rows of ``new`` that
-    replace them or are new (blank ones left out)."""
+def _changes(old: Sequence[str], new: Sequence[str]) -> tuple[list[int], list[int], list[int]]:
+    """The rows of ``old`` that the edit removed or replaced, the rows of ``new`` that replace
+    them or are new (blank ones left out of both), and those rows with the places of removed
+    lines in ``new``."""
     prefix, suffix = common_ends(old, new)
     a = [line.rstrip() for line in old[prefix : len(old) - suffix]]
     b = [line.rstrip() for line in new[prefix : len(new) - suffix]]
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     removed: list[int] = []
     added: list[int] = []
+    places: list[int] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "delete" and new:
+            places.append(min(prefix + j1, len(new) - 1))
         if tag != "equal":
             removed.extend(range(prefix + i1, prefix + i2))
             added.extend(range(prefix + j1, prefix + j2))
-    return [r for r in removed if old[r].strip()], [r for r in added if new[r].strip()]
+    removed = [r for r in removed if old[r].strip()]
+    added = [r for r in added if new[r].strip()]
+    return removed, added, sorted({*added, *places}) if removed or added else []
 
 
 def _runs(rows: Sequence[int]) -> Iterator[tuple[int, int]]:
@@ -168,16 +172,19 @@ class _Python:
         self.new = new
         self.language = language_for("python")
 
-    def undefined(self, removed: Sequence[int], rows: Sequence[int]) -> list[Undefined]:
+    def undefined(
+        self, removed: Sequence[int], rows: Sequence[int], touched: Sequence[int]
+    ) -> list[Undefined]:
         """Names used on the changed ``rows`` that nothing defines, and names the edit left
-        undefined on the lines around them (a definition it removed or renamed)."""
+        undefined on the lines around the ``touched`` ones (a definition it removed or
+        renamed)."""
         words = _Words(self.new)
         if _STAR_IMPORT.search(words.text):
             return []
         changed = set(rows)
         flagged: dict[str, set[int]] = {}
         trees = []
-        for start, end in self._windows(self.new, rows):
+        for start, end in self._windows(self.new, touched):
             tree = _parse(self.new, start, end)
             if tree is None:
                 return []
