@@ -11,7 +11,7 @@ import os
 import subprocess
 from collections.abc import Sequence
 
-from blitzls.config import Settings
+from blitzls.config import Settings, cache_dir
 from blitzls.core.request import Snapshot
 from blitzls.model.errors import ModelError
 from blitzls.secrets import DEFAULT_EXCLUDES, excluded, redact
@@ -123,7 +123,7 @@ def check_budget(settings: Settings) -> None:
     """Refuse a model call once today's token or money budget is spent."""
     if not settings.daily_token_budget and not settings.daily_cost_budget:
         return
-    spent_tokens, spent_cost = today_totals(settings.resolved_cache_dir())
+    spent_tokens, spent_cost = today_totals(cache_dir(settings))
     if settings.daily_token_budget and spent_tokens >= settings.daily_token_budget:
         raise ModelError(
             "budget",

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import Any, Protocol, TypeGuard
 
 import cattrs
 from lsprotocol import types
@@ -38,9 +38,6 @@ from pygls.exceptions import (
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCRequest
 from pygls.protocol.language_server import lsp_method
-
-if TYPE_CHECKING:
-    from blitzls.lsp.features.documents import DocumentSync
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +52,19 @@ class Unreadable:
         self.msg_id = msg_id  # None for a notification
         self.params = params  # as received
         self.problem = problem
+
+
+class DocumentSink(Protocol):
+    """Where document synchronisation goes (``features.documents.DocumentSync``); declared
+    here so that this module needs nothing from the features built on it."""
+
+    def did_open(self, params: types.DidOpenTextDocumentParams) -> None: ...
+
+    def did_change(self, params: types.DidChangeTextDocumentParams) -> None: ...
+
+    def did_close(self, params: types.DidCloseTextDocumentParams) -> None: ...
+
+    def unreadable(self, message: Unreadable) -> None: ...
 
 
 class _NoDeserializeTraceback(logging.Filter):
@@ -115,7 +125,7 @@ logging.getLogger("pygls.server").addFilter(_NoParseTraceback())
 class BlitzProtocol(LanguageServerProtocol):
     """Answers every request, and forwards text synchronisation to ``documents``."""
 
-    documents: DocumentSync | None = None
+    documents: DocumentSink | None = None
     shutting_down = False  # set by the server's shutdown handler
     initialize_seen = False  # until then only ``initialize`` and ``exit`` are served
 
