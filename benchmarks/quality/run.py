@@ -38,6 +38,7 @@ from score import lines_beyond_needed, verdict
 from tasks import HERE, Task, load_all
 
 ARMS = ("baseline", "blitzls")
+BLITZLS_VERSION = ""  # set in main
 
 
 def free_port() -> int:
@@ -194,6 +195,8 @@ def main() -> int:
         help="extra environment for blitzls (repeatable)",
     )
     args = parser.parse_args()
+    global BLITZLS_VERSION
+    BLITZLS_VERSION = blitzls_version()
 
     (HERE / "results").mkdir(exist_ok=True)
     child = None
@@ -242,6 +245,26 @@ def main() -> int:
     return 0
 
 
+def blitzls_version() -> str:
+    """The commit of the blitzls that ``blitzls run`` imports here (``PYTHONPATH`` included),
+    with ``+changes`` when its tree has uncommitted changes."""
+    where = subprocess.run(
+        [sys.executable, "-c", "import blitzls, os; print(os.path.dirname(blitzls.__file__))"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    git = ["git", "-C", where or ".", "rev-parse", "--short", "HEAD"]
+    commit = subprocess.run(git, capture_output=True, text=True, check=False).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", where or ".", "status", "--porcelain", "--", "."],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return (commit or "unknown") + ("+changes" if dirty else "")
+
+
 def _results(
     args: argparse.Namespace,
     model: str,
@@ -259,6 +282,7 @@ def _results(
         "blitzls_env": blitzls_env,
         "baseline_context": baseline_context(blitzls_env),
         "command": " ".join(sys.argv),
+        "blitzls": BLITZLS_VERSION,
         "baseline_from": str(args.baseline_from or ""),
         "minutes": round((time.time() - started) / 60, 1),
         "rows": rows,
