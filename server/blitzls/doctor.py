@@ -394,6 +394,10 @@ async def diagnose(
 
     engine = Engine(settings, use_cache=False)
     checks = check_settings(problems)
+    if settings.refusal:
+        checks.append(
+            Check("project file", "fail", settings.refusal, "fix the file; it is read again then")
+        )
     if engine.embedded:
         checks += await asyncio.to_thread(check_embedded, settings, prepare=network)
     key = check_key(settings, engine.embedded)

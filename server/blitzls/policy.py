@@ -28,7 +28,10 @@ REDACT_MARGIN = 200
 
 
 async def check_file(settings: Settings, snapshot: Snapshot, workspace: str) -> None:
-    """Refuse a file that an exclude pattern (or, when asked, .gitignore) keeps private."""
+    """Refuse a file that an exclude pattern (or, when asked, .gitignore) keeps private, and
+    every file while the project file cannot be read (``Settings.refusal``)."""
+    if settings.refusal:
+        raise ModelError("config", settings.refusal)
     patterns = (*DEFAULT_EXCLUDES, *settings.exclude)
     # The absolute path is checked too: the CLI's workspace may be the file's own folder,
     # and refusing too much is loud while sending too much is silent.

@@ -9,6 +9,8 @@ setting's rule is in the schema (:func:`blitzls.settings.schema.project_rule`).
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -61,18 +63,39 @@ def project_label(path: Path) -> str:
     return str(path) if path.name == ".blitzls.toml" else f"{path} [tool.blitzls]"
 
 
-def read_project_table(path: Path) -> tuple[dict[str, Any], list[str]]:
-    """Every setting a project file sets, as written (rules not applied: :func:`apply_project`)."""
+def read_project_table(path: Path) -> tuple[dict[str, Any], str | None]:
+    """Every setting a project file sets, as written (rules not applied: :func:`apply_project`),
+    or why the file cannot be read (then no action may send anything: :func:`unreadable`)."""
     import tomllib
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return {}, [f"cannot read {path}: {exc}"]
+    except tomllib.TOMLDecodeError as exc:
+        return {}, unreadable(path, _located(str(exc)))
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, unreadable(path, str(exc))
     table = data if path.name == ".blitzls.toml" else data.get("tool", {}).get("blitzls", {})
     if not isinstance(table, dict):
-        return {}, [f"[tool.blitzls] in {path} must be a table"]
-    return table, []
+        return {}, unreadable(path, "[tool.blitzls] must be a table")
+    return table, None
+
+
+def unreadable(path: Path, reason: str) -> str:
+    """The message for a project file that cannot be read: it names the file and the error."""
+    return (
+        f"cannot read the project file {path}: {reason}; nothing is sent to a model from this "
+        "project until the file can be read (its exclusions and limits would be lost)"
+    )
+
+
+def _located(message: str) -> str:
+    """``Invalid value (at line 2, column 14)`` → ``line 2, column 14: invalid value``."""
+    match = re.fullmatch(r"(?s)(.*?)\s*\(at (line \d+, column \d+|end of document)\)", message)
+    if match is None:
+        return message
+    text, where = match.groups()
+    where = "at the end of the file" if where == "end of document" else where
+    return f"{where}: {text[:1].lower()}{text[1:]}"
 
 
 def apply_project(
@@ -128,13 +151,18 @@ def within_rule(rule: str, new: Any, current: Any) -> bool:
 
 
 def with_project_layer(settings: Settings, start: Path) -> tuple[Settings, list[str], Path | None]:
-    """``settings`` with the project file found from ``start`` upwards (None: no file)."""
+    """``settings`` with the project file found from ``start`` upwards (None: no file).
+
+    A file that cannot be read sets ``Settings.refusal``: every action then stops before
+    sending anything, with the file, line and error named."""
     project = find_project_file(start.resolve())
     if project is None:
         return settings, [], None
-    values, problems = read_project_table(project)
-    settings, more = apply_project(settings, values, project_label(project))
-    return settings, problems + more, project
+    values, refusal = read_project_table(project)
+    if refusal is not None:  # fail closed: what the file excludes or limits is unknown
+        return dataclasses.replace(settings, refusal=refusal), [], project
+    settings, problems = apply_project(settings, values, project_label(project))
+    return settings, problems, project
 
 
 def with_project_file(

@@ -10,7 +10,7 @@ from typing import Any
 from lsprotocol import types
 
 from blitzls.actions import ActionSpec, parse_user_actions
-from blitzls.config import Settings, merge, with_project_layer
+from blitzls.config import PROJECT_FILES, Settings, merge, with_project_layer
 from blitzls.lsp.client import Client
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,14 @@ class SettingsSync:
         if isinstance(settings, dict) and "blitzls" in settings:  # the push model
             self._take_editor_section(settings["blitzls"])
 
+    def file_saved(self, uri: str) -> None:
+        """Read the project file again when the editor saved one (it may parse now)."""
+        name = uri.rstrip("/").rsplit("/", 1)[-1]
+        if self.root_path and name in PROJECT_FILES:
+            self._reported.clear()  # what the file says now is news, even if said before
+            for problem in self._recompute():
+                self.client.message(problem, types.MessageType.Warning)
+
     # --- merging --------------------------------------------------------------------
 
     def _take_editor_section(self, section: Any) -> None:
@@ -87,7 +95,8 @@ class SettingsSync:
         self.settings = settings
         for listener in self.on_change:
             listener(settings, self.root_path or "")
-        found = [p for p in problems + more + bad_actions if p not in self._reported]
+        refusal = [settings.refusal] if settings.refusal else []
+        found = [p for p in refusal + problems + more + bad_actions if p not in self._reported]
         self._reported.update(found)
         return found
 
