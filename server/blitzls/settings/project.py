@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from blitzls.actions import action_tables, project_action_problem
 from blitzls.settings.layers import kept, merge
 from blitzls.settings.options import SettingsError
 from blitzls.settings.schema import FIELDS, Settings, convert, project_rule, setting_name
@@ -104,12 +105,17 @@ def apply_project(
     """Lay a project file's ``values`` over ``base`` within the project rules.
 
     A value the rules refuse is reported (naming the key and the file) and ``base``'s value
-    stays; ``exclude`` patterns are added to ``base``'s.
+    stays; ``exclude`` patterns are added to ``base``'s; actions are checked one by one
+    (:func:`project_actions`).
     """
     accepted: dict[str, Any] = {}
     problems: list[str] = []
     for raw_key, value in values.items():
         key = setting_name(raw_key)
+        if key == "actions":
+            accepted[raw_key], refused_actions = project_actions(value, label)
+            problems += refused_actions
+            continue
         rule = "yes" if key is None else project_rule(key)  # merge reports unknown keys
         if key is None or rule == "yes":
             accepted[raw_key] = value
@@ -135,6 +141,23 @@ def apply_project(
             problems.append(f"{refused}; {kept(base, key)}")
     merged, more = merge(base, accepted, source=label)
     return merged, problems + more
+
+
+def project_actions(raw: Any, label: str) -> tuple[Any, list[str]]:
+    """A project file's actions without those it may not define (each named in a problem):
+    a built-in's id or title, a ``source.*`` kind, a prompt far larger than a built-in's."""
+    tables = action_tables(raw)
+    if tables is None:  # not a list of tables: merge reports it
+        return raw, []
+    kept: list[Any] = []
+    problems: list[str] = []
+    for table in tables:
+        reason = project_action_problem(table)
+        if reason is None:
+            kept.append(table)
+        else:
+            problems.append(f"action '{table['id']}' in {label} is ignored: {reason}")
+    return kept, problems
 
 
 def within_rule(rule: str, new: Any, current: Any) -> bool:
