@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from blitzls.config import Settings
 from blitzls.core.request import Snapshot
+from blitzls.model.cache import unsafe_directory
 from blitzls.model.errors import ModelError
 from blitzls.secrets import DEFAULT_EXCLUDES, excluded, redact
 from blitzls.text.lines import split_lines
@@ -126,7 +127,11 @@ def check_budget(settings: Settings) -> None:
     """Refuse a model call once today's token or money budget is spent."""
     if not settings.daily_token_budget and not settings.daily_cost_budget:
         return
-    spent_tokens, spent_cost = today_totals(settings.resolved_cache_dir())
+    directory = settings.resolved_cache_dir()
+    problem = directory.is_dir() and unsafe_directory(directory)
+    if problem:  # totals someone else can rewrite cannot hold a budget
+        raise ModelError("budget", f"today's spending cannot be counted in {directory}: {problem}")
+    spent_tokens, spent_cost = today_totals(directory)
     if settings.daily_token_budget and spent_tokens >= settings.daily_token_budget:
         raise ModelError(
             "budget",
