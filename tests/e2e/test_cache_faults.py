@@ -174,5 +174,8 @@ def test_a_cache_directory_another_user_owns_is_refused(
         assert done.returncode == 13, done.stderr
         assert f"today's spending cannot be counted in {theirs}" in done.stderr
         assert model_server.request_count == 2
+        done = as_nobody(env, "doctor", "--json", "--offline")
+        (check,) = [c for c in json.loads(done.stdout)["checks"] if c["name"] == "cache"]
+        assert check["status"] == "fail" and "owned by uid 0" in check["detail"], check
     finally:
         shutil.rmtree(shared, ignore_errors=True)

@@ -39,6 +39,7 @@ class SettingsSync:
         self._editor_section: Any = None  # pulled, or pushed
         self._pending: list[str] = []  # problems found before the client can be told
         self._reported: set[str] = set()  # each problem is shown once, not on every pull
+        self._current: set[str] = set()  # the problems of the last merge
 
     def initialize(self, root_path: str | None, root_uri: str | None, options: Any) -> None:
         self.root_path, self.root_uri = root_path or None, root_uri or None
@@ -67,9 +68,9 @@ class SettingsSync:
         """Read the project file again when the editor saved one (it may parse now)."""
         name = uri.rstrip("/").rsplit("/", 1)[-1]
         if self.root_path and name in PROJECT_FILES:
-            self._reported.clear()  # what the file says now is news, even if said before
             for problem in self._recompute():
                 self.client.message(problem, types.MessageType.Warning)
+            self._reported &= self._current  # a problem fixed and made again is news again
 
     # --- merging --------------------------------------------------------------------
 
@@ -96,7 +97,9 @@ class SettingsSync:
         for listener in self.on_change:
             listener(settings, self.root_path or "")
         refusal = [settings.refusal] if settings.refusal else []
-        found = [p for p in refusal + problems + more + bad_actions if p not in self._reported]
+        current = refusal + problems + more + bad_actions
+        self._current = set(current)
+        found = [p for p in current if p not in self._reported]
         self._reported.update(found)
         return found
 
