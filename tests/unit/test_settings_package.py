@@ -167,6 +167,16 @@ def test_a_broken_project_file_is_named_and_stops_every_action(tmp_path: Path) -
     assert settings.refusal.startswith(f"cannot read the project file {found}: line 1, column ")
 
 
+@pytest.mark.parametrize(
+    "text", ["tool = 3\n# [tool.blitzls]\n", "[tool]\nblitzls = 3  # [tool.blitzls]\n"]
+)
+def test_a_tool_section_that_is_not_a_table_stops_every_action(tmp_path: Path, text: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+    settings, problems, found = with_project_layer(Settings(), tmp_path)
+    assert found == tmp_path / "pyproject.toml" and problems == []
+    assert "[tool.blitzls] must be a table; nothing is sent" in settings.refusal
+
+
 def test_kept_says_which_value_stays() -> None:
     settings, _ = merge(Settings(), {"timeout": 5}, source="editor settings")
     assert kept(settings, "timeout") == "keeping 5.0 from editor settings"

@@ -75,7 +75,10 @@ def read_project_table(path: Path) -> tuple[dict[str, Any], str | None]:
         return {}, unreadable(path, _located(str(exc)))
     except (OSError, UnicodeDecodeError) as exc:
         return {}, unreadable(path, str(exc))
-    table = data if path.name == ".blitzls.toml" else data.get("tool", {}).get("blitzls", {})
+    if path.name == ".blitzls.toml":
+        return data, None
+    tool = data.get("tool", {})
+    table = tool.get("blitzls", {}) if isinstance(tool, dict) else None
     if not isinstance(table, dict):
         return {}, unreadable(path, "[tool.blitzls] must be a table")
     return table, None
