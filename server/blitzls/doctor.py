@@ -342,6 +342,8 @@ def check_cache(settings: Settings) -> Check:
     """The cache directory exists or can be created, and a file can be written there."""
     if not settings.cache:
         return Check("cache", "warn", "disabled (cache = false): repeats cost a model call")
+    from blitzls.model.cache import foreign_owner
+
     directory = cache_dir(settings)
     fix = (
         f"make {directory} writable (chmod u+rwx), free some disk space, or point "
@@ -360,6 +362,9 @@ def check_cache(settings: Settings) -> Check:
                 "BLITZLS_CACHE_DIR / the 'cacheDir' setting at a directory"
             )
         return Check("cache", "fail", f"cannot write to {directory}: {exc.strerror or exc}", fix)
+    foreign = foreign_owner(directory)
+    if foreign is not None:
+        return Check("cache", "fail", f"{directory} is not used: {foreign}", fix)
     used = sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
     free = shutil.disk_usage(directory).free
     detail = f"{directory} is writable, {_size(used)} used, {_size(free)} free"
@@ -397,6 +402,10 @@ async def diagnose(
 
     engine = Engine(settings, use_cache=False)
     checks = check_settings(problems)
+    if settings.refusal:
+        checks.append(
+            Check("project file", "fail", settings.refusal, "fix the file; it is read again then")
+        )
     if engine.embedded:
         checks += await asyncio.to_thread(check_embedded, settings, prepare=network)
     key = check_key(settings, engine.embedded)

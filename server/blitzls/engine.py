@@ -38,7 +38,7 @@ from blitzls.prompts import (
 )
 from blitzls.provider import ModelProvider
 from blitzls.replies.extract import FenceWatcher
-from blitzls.secrets import redact_quoted_lines
+from blitzls.secrets import quotes_required, redact_quoted_lines
 
 __all__ = ["ActionRequest", "Engine", "Outcome", "Snapshot", "SyntaxCheckError"]
 
@@ -120,7 +120,9 @@ class Engine:
         task = prepare(request, self.reply_format())
         context = self._context()
         regions = shown_regions(task, context, self.settings.context_lines)
-        shown = policy.shown_lines(self.settings, task.lines, regions)
+        shown = policy.shown_lines(
+            self.settings, task.lines, regions, snapshot.language_id, (request.instruction,)
+        )
         messages = self._messages(request, task, shown, context)
         policy.check_prompt_size(messages)
         params = self.request_params(task)
@@ -245,7 +247,12 @@ class Engine:
                 except ReplyError as problem:
                     unit = unit_name(shown, task) if task.shown_kind == "definition" else "code"
                     fixed_task, reflection = repair(problem, task, unit, fence_name(task.language))
-                    reflection = redact_quoted_lines(reflection, task.lines, shown)
+                    reflection = redact_quoted_lines(
+                        reflection,
+                        task.lines,
+                        shown,
+                        quotes_required=quotes_required(task.language),
+                    )
                     again = [
                         *messages,
                         {"role": "assistant", "content": first.text},

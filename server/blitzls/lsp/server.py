@@ -103,7 +103,8 @@ def _route(server: BlitzServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: BlitzServer, params: types.DidSaveTextDocumentParams) -> None:
-        """Nothing to do: actions work on the editor's text (handled so it is not logged)."""
+        """Actions work on the editor's text; a saved project file is read again."""
+        ls.config.file_saved(params.text_document.uri)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

@@ -275,6 +275,9 @@ class Settings:
     origins: Mapping[str, str] = dataclasses.field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False
     )
+    # Why no action may send anything (a project file that cannot be read, whose exclusions
+    # and limits would otherwise be lost); empty when actions may run. Not a setting.
+    refusal: str = ""
 
     def origin(self, name: str) -> str:
         """Where the value of setting ``name`` came from ("default" when nobody set it)."""
