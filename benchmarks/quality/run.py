@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
-import ipaddress
 import json
 import os
 import platform
@@ -28,7 +27,6 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from arms import ArmResult, endpoint_env, run_baseline, run_blitzls
 from proxy import RecordingProxy
@@ -36,6 +34,8 @@ from report import summary_table
 from runs import load_run
 from score import lines_beyond_needed, verdict
 from tasks import HERE, Task, load_all
+
+from blitzls.settings.keys import is_loopback
 
 ARMS = ("baseline", "blitzls")
 BLITZLS_VERSION = ""  # set in main
@@ -90,16 +90,6 @@ def start_llama_server(gguf: Path, threads: int, ctx: int) -> tuple[subprocess.P
             time.sleep(0.5)
     child.kill()
     raise SystemExit("llama_cpp.server did not start within 300 s")
-
-
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def blitzls_settings(upstream: str, extra: list[str]) -> dict[str, str]:
