@@ -80,8 +80,6 @@ IMPORTS = {
     "typescript": {"import_statement"},
     "rust": {"use_declaration", "extern_crate_declaration"},
 }
-# Top-level statements that define a constant (`LIMIT = 3`, `const LIMIT = 3;`).
-ASSIGNMENTS = {"expression_statement"}
 COMMENTS = {"comment", "line_comment", "block_comment"}
 FUNCTIONS = {
     "function_definition",
@@ -317,7 +315,7 @@ def place(task: Task, reply: str) -> str:
         )
     result = lines[: target.first] + new + lines[target.last :]
     if helpers:
-        result = _insert_helpers(task, target, file_root, lines, result, helpers)
+        result = _insert_helpers(task, target, result, helpers)
     if imports:
         at = _import_position(language, file_root, lines)
         result = result[:at] + imports + result[at:]
@@ -534,16 +532,12 @@ def _defined_names(language: str, node: tree_sitter.Node) -> set[str]:
             left = assignment.child_by_field_name("left")
             if left is not None and left.type == "identifier" and left.text:
                 return {left.text.decode("utf-8")}
-    if inner.type in ("impl_item",):
-        return set()
     return set()
 
 
 def _insert_helpers(
     task: Task,
     target: Target,
-    file_root: tree_sitter.Node,
-    lines: list[str],
     result: list[str],
     helpers: list[list[str]],
 ) -> list[str]:
