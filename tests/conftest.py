@@ -9,6 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.required import (  # noqa: F401 - the hooks that make required tests run
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_runtest_makereport,
+)
 from tests.support.scripted_model import ScriptedModelServer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tasks import DISPLAY, FENCE_NAMES, Task, copy_task
+from baseline import baseline_prompt
+from placement import place
+from tasks import Task, copy_task
 
-BASELINE_ASKS = {
-    "pseudocode": "Complete this {language} function.",
-    "instruction": "Do what the `ai!` comment in this {language} function asks, and remove "
-    "the comment.",
-    "edit": "Change this {language} function: {instruction}",
-    "fix": "Fix this {language} function. A test fails with: {message}",
-    "docstring": "Add a docstring (a doc comment) to this {language} function.",
-    "annotations": "Add type annotations to this {language} function.",
-    "simplify": "Simplify this {language} function without changing what it does.",
-}
-BASELINE_FORMAT = "Reply with the whole function in one ```{fence} block."
 BASELINE_MAX_TOKENS = 2048
 
 
@@ -42,48 +31,17 @@ class ArmResult:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def baseline_prompt(task: Task) -> str:
-    lines = task.source.splitlines()
-    first, last = task.scope
-    function = "\n".join(lines[first - 1 : last])
-    ask = BASELINE_ASKS[task.action].format(
-        language=DISPLAY[task.language], instruction=task.instruction, message=task.message
-    )
-    fence = FENCE_NAMES[task.language]
-    return f"{ask} {BASELINE_FORMAT.format(fence=fence)}\n\n```{fence}\n{function}\n```"
-
-
-_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
-
-
-def baseline_code(reply: str) -> str:
-    """The longest fenced block of the reply (or the whole reply), without common indent."""
-    reply = reply.replace("\r\n", "\n")
-    blocks = [m.group(2) for m in _FENCE.finditer(reply)]
-    if not blocks and "```" in reply:  # an unclosed fence: take what follows it
-        blocks = [reply.split("```", 1)[1].split("\n", 1)[-1]]
-    code = max(blocks, key=len) if blocks else reply
-    return textwrap.dedent(code).strip("\n")
-
-
 def apply_baseline(task: Task, reply: str) -> str:
-    """Replace the task's scope by the reply's code, indented like the scope's first line."""
-    source = task.source
-    lines = source.splitlines(keepends=True)
-    first, last = task.scope
-    head = lines[first - 1]
-    indent = head[: len(head) - len(head.lstrip(" \t"))]
-    code = baseline_code(reply)
-    new = [(indent + line if line.strip() else "") + "\n" for line in code.split("\n")]
-    if last == len(lines) and not lines[-1].endswith("\n"):
-        new[-1] = new[-1].rstrip("\n")
-    return "".join(lines[: first - 1] + new + lines[last:])
+    """The file after the answer is pasted as a careful person would (``placement.py``)."""
+    return place(task, reply)
 
 
-def run_baseline(task: Task, base_url: str, model: str, api_key: str) -> ArmResult:
+def run_baseline(
+    task: Task, base_url: str, model: str, api_key: str, context: str = "scope"
+) -> ArmResult:
     body = {
         "model": model,
-        "messages": [{"role": "user", "content": baseline_prompt(task)}],
+        "messages": [{"role": "user", "content": baseline_prompt(task, context)}],
         "temperature": 0,
         "max_tokens": BASELINE_MAX_TOKENS,
         "stream": True,
@@ -109,7 +67,12 @@ def run_baseline(task: Task, base_url: str, model: str, api_key: str) -> ArmResu
         return ArmResult(None, time.perf_counter() - started, error=f"request failed: {exc}")
     seconds = time.perf_counter() - started
     reply = "".join(parts)
-    return ArmResult(apply_baseline(task, reply), seconds, details={"reply": reply})
+    try:
+        placed: str | None = apply_baseline(task, reply)
+        error = ""
+    except Exception as exc:  # an answer no one could place
+        placed, error = None, f"could not place the answer: {exc}"
+    return ArmResult(placed, seconds, error=error, details={"reply": reply})
 
 
 def endpoint_env(base_url: str, model: str, api_key: str) -> dict[str, str]:

@@ -33,6 +33,10 @@ def main() -> int:
         if args.tasks
         else tomllib.loads(SUBSET.read_text(encoding="utf-8"))["must_pass"]
     )
+    ids = [task_id for task_id in ids if task_id.strip()]
+    if not ids:
+        print("no task to check: ci.toml lists none", file=sys.stderr)
+        return 1
     env = {"BLITZLS_PROVIDER": "local", "BLITZLS_TIMEOUT": "600", "BLITZLS_ACTION_TIMEOUT": "900"}
     env.update(item.split("=", 1) for item in args.set)
     failed = []

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from runs import load_run
 from score import lines_beyond_needed
 from tasks import ACTIONS, TASKS_DIR, load
+
+NO_CHANGE = 16  # blitzls run's exit code for an answer that changes nothing
 
 
 def _median(values: list[float]) -> float:
@@ -30,6 +32,13 @@ def _beyond(row: dict[str, Any], arm: str) -> int:
     return lines_beyond_needed(task.source, text, task.solution)
 
 
+def _verdict(arm: dict[str, Any]) -> str:
+    """The arm's verdict; blitzls's "the model made no change" (exit 16) counts as unchanged."""
+    if arm["verdict"] == "refused" and arm.get("exit_code") == NO_CHANGE:
+        return "unchanged"
+    return str(arm["verdict"])
+
+
 def _model_seconds(arm: dict[str, Any]) -> float:
     """Seconds the endpoint spent on the arm's requests (as the recording proxy saw them)."""
     return float(sum(x["seconds"] for x in arm["exchanges"]))
@@ -41,11 +50,12 @@ def summary_table(results: dict[str, Any]) -> str:
     for row in results["rows"]:
         by_action[row["action"]].append(row)
     head = (
-        "| action | tasks | baseline pass | blitzls pass | blitzls wrong / refused / unchanged "
+        "| action | tasks | baseline pass | blitzls pass | baseline wrong / unplaced / unchanged "
+        "| blitzls wrong / refused / unchanged "
         "| beyond: passed / all applied (base; blitzls) "
         "| prompt tok (base / blitzls) | output tok (base / blitzls) "
         "| median s (base / blitzls) | pass ratio | time ratio | model-time ratio |\n"
-        "| --- | ---: | ---: | ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: |"
+        "| --- | ---: | ---: | ---: | --- | --- | --- | --- | --- | --- | ---: | ---: | ---: |"
     )
     lines = [head]
     groups = [(a, by_action[a]) for a in ACTIONS if by_action.get(a)]
@@ -53,8 +63,8 @@ def summary_table(results: dict[str, Any]) -> str:
     for action, rows in groups:
         if not all("baseline" in r and "blitzls" in r for r in rows):
             continue
-        base = Counter(r["baseline"]["verdict"] for r in rows)
-        mine = Counter(r["blitzls"]["verdict"] for r in rows)
+        base = Counter(_verdict(r["baseline"]) for r in rows)
+        mine = Counter(_verdict(r["blitzls"]) for r in rows)
 
         def med(arm: str, key: str, rows: list[dict[str, Any]] = rows) -> float:
             return _median([float(r[arm][key]) for r in rows])
@@ -74,6 +84,7 @@ def summary_table(results: dict[str, Any]) -> str:
         ]
         lines.append(
             f"| {action} | {len(rows)} | {base['passed']} | {mine['passed']} "
+            f"| {base['wrong']} / {base['refused']} / {base['unchanged']} "
             f"| {mine['wrong']} / {mine['refused']} / {mine['unchanged']} "
             f"| {beyond('baseline', True)} / {beyond('baseline', False)}; "
             f"{beyond('blitzls', True)} / {beyond('blitzls', False)} "
@@ -100,7 +111,7 @@ def summary_table(results: dict[str, Any]) -> str:
 
 if __name__ == "__main__":
     for name in sys.argv[1:]:
-        data = json.loads(Path(name).read_text(encoding="utf-8"))
+        data = load_run(Path(name))
         print(f"### {data['model']} — {data['date']}, {data['machine']}\n")
         print(summary_table(data))
         print()

@@ -31,10 +31,14 @@ from typing import Any
 from arms import ArmResult, endpoint_env, run_baseline, run_blitzls
 from proxy import RecordingProxy
 from report import summary_table
+from runs import load_run
 from score import lines_beyond_needed, verdict
 from tasks import HERE, Task, load_all
 
+from blitzls.settings.keys import is_loopback
+
 ARMS = ("baseline", "blitzls")
+BLITZLS_VERSION = ""  # set in main
 
 
 def free_port() -> int:
@@ -88,6 +92,26 @@ def start_llama_server(gguf: Path, threads: int, ctx: int) -> tuple[subprocess.P
     raise SystemExit("llama_cpp.server did not start within 300 s")
 
 
+def blitzls_settings(upstream: str, extra: list[str]) -> dict[str, str]:
+    """The environment blitzls runs with: generous limits, and the model class of the real
+    endpoint — blitzls talks to the recording proxy on loopback, which it would otherwise
+    take for a local model, so a hosted URL is measured as a hosted user gets it (the file
+    as context, SEARCH/REPLACE on long functions)."""
+    # Generous limits: a loaded machine must not turn slow answers into refusals.
+    env = {"BLITZLS_TIMEOUT": "900", "BLITZLS_ACTION_TIMEOUT": "3600"}
+    env["BLITZLS_MODEL_CLASS"] = "small" if is_loopback(upstream) else "capable"
+    env.update(item.split("=", 1) for item in extra)
+    return env
+
+
+def baseline_context(blitzls_env: dict[str, str]) -> str:
+    """What the baseline is shown besides the function: the file when blitzls sends it."""
+    context = blitzls_env.get("BLITZLS_CONTEXT", "auto")
+    if context == "auto":
+        return "file" if blitzls_env["BLITZLS_MODEL_CLASS"] == "capable" else "scope"
+    return context
+
+
 def run_task(
     task: Task,
     proxy: RecordingProxy,
@@ -101,7 +125,7 @@ def run_task(
         proxy.label = f"{task.id}/{arm}"
         result: ArmResult
         if arm == "baseline":
-            result = run_baseline(task, proxy.url, model, api_key)
+            result = run_baseline(task, proxy.url, model, api_key, baseline_context(blitzls_env))
         else:
             result = run_blitzls(task, {**endpoint_env(proxy.url, model, api_key), **blitzls_env})
         outcome, test_output = verdict(task, result.text)
@@ -148,6 +172,12 @@ def main() -> int:
         "--resume", action="store_true", help="keep the tasks results/NAME.json already has"
     )
     parser.add_argument(
+        "--baseline-from",
+        type=Path,
+        help="run only blitzls; take the plain prompt's answers (same model, temperature 0) "
+        "from this earlier run (results/ or runs/)",
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -155,6 +185,8 @@ def main() -> int:
         help="extra environment for blitzls (repeatable)",
     )
     args = parser.parse_args()
+    global BLITZLS_VERSION
+    BLITZLS_VERSION = blitzls_version()
 
     (HERE / "results").mkdir(exist_ok=True)
     child = None
@@ -166,12 +198,15 @@ def main() -> int:
         if not model:
             parser.error("--model is required with --base-url")
     api_key = os.environ.get(args.api_key_env, "") if args.api_key_env else "no-key"
-    # Generous limits: a loaded machine must not turn slow answers into refusals.
-    blitzls_env = {"BLITZLS_TIMEOUT": "900", "BLITZLS_ACTION_TIMEOUT": "3600"}
-    blitzls_env.update(item.split("=", 1) for item in args.set)
+    blitzls_env = blitzls_settings(upstream, args.set)
     proxy = RecordingProxy(upstream).start()
     tasks = load_all(args.tasks)
     arms = ARMS if args.arms == "both" else (args.arms,)
+    earlier: dict[str, Any] = {}
+    if args.baseline_from:
+        arms = ("blitzls",)
+        earlier = {row["task"]: row["baseline"] for row in load_run(args.baseline_from)["rows"]}
+        tasks = [task for task in tasks if task.id in earlier]
     rows: list[dict[str, Any]] = []
     out = HERE / "results" / f"{args.name or model}.json"
     if args.resume and out.exists():
@@ -183,7 +218,10 @@ def main() -> int:
         for index, task in enumerate(tasks):
             print(f"[{index + 1}/{len(tasks)}] {task.id}", flush=True)
             order = arms if index % 2 == 0 else tuple(reversed(arms))
-            rows.append(run_task(task, proxy, model, api_key, order, blitzls_env))
+            row = run_task(task, proxy, model, api_key, order, blitzls_env)
+            if earlier:
+                row["baseline"] = earlier[task.id]
+            rows.append(row)
             _write(args, model, _results(args, model, upstream, blitzls_env, rows, started))
     finally:
         proxy.stop()
@@ -195,6 +233,26 @@ def main() -> int:
     print(summary_table(results))
     print(f"results: {out}")
     return 0
+
+
+def blitzls_version() -> str:
+    """The commit of the blitzls that ``blitzls run`` imports here (``PYTHONPATH`` included),
+    with ``+changes`` when its tree has uncommitted changes."""
+    where = subprocess.run(
+        [sys.executable, "-c", "import blitzls, os; print(os.path.dirname(blitzls.__file__))"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    git = ["git", "-C", where or ".", "rev-parse", "--short", "HEAD"]
+    commit = subprocess.run(git, capture_output=True, text=True, check=False).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", where or ".", "status", "--porcelain", "--", "."],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return (commit or "unknown") + ("+changes" if dirty else "")
 
 
 def _results(
@@ -212,7 +270,10 @@ def _results(
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
         "threads": args.threads,
         "blitzls_env": blitzls_env,
+        "baseline_context": baseline_context(blitzls_env),
         "command": " ".join(sys.argv),
+        "blitzls": BLITZLS_VERSION,
+        "baseline_from": str(args.baseline_from or ""),
         "minutes": round((time.time() - started) / 60, 1),
         "rows": rows,
     }

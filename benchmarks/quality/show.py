@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 from pathlib import Path
 
+from runs import load_run
 from tasks import TASKS_DIR, load
 
 
@@ -22,7 +22,7 @@ def main() -> None:
     parser.add_argument("--failed", action="store_true", help="only tasks the arm did not pass")
     parser.add_argument("--prompt", action="store_true", help="show the prompts too")
     args = parser.parse_args()
-    results = json.loads(args.results.read_text(encoding="utf-8"))
+    results = load_run(args.results)
     for row in results["rows"]:
         data = row.get(args.arm)
         if data is None or args.task not in row["task"]:
@@ -33,7 +33,8 @@ def main() -> None:
         print(f"=== {row['task']} [{args.arm}] {data['verdict']} {data['error']}")
         for number, exchange in enumerate(data["exchanges"], 1):
             if args.prompt:
-                for message in exchange["request"]["messages"]:
+                messages = exchange.get("messages") or exchange["request"]["messages"]
+                for message in messages:
                     print(f"--- prompt {number} ({message['role']}):\n{message['content']}")
             print(f"--- reply {number} ({exchange['finish_reason']}):\n{exchange['reply']}")
         if data["result"] is not None and data["result"] != task.source:

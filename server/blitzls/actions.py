@@ -145,6 +145,13 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
 }
 
 
+# A project file travels with the repository, so its actions are held to what the built-in ones
+# do: a prompt template at most this long (ten times the longest built-in task), each
+# placeholder used once, no built-in id or title, and no ``source.*`` kind (editors apply
+# those on save, without being asked).
+PROJECT_PROMPT_LIMIT = 10 * max(len(spec.task) for spec in BUILTIN_ACTIONS.values())
+
+
 class ActionConfigError(ValueError):
     """A user-defined action is malformed; the message names the action and the field."""
 
@@ -214,6 +221,44 @@ def _user_action(item: Any, index: int) -> ActionSpec:
         trigger=trigger,
         output=output,
     )
+
+
+def project_action_problem(item: Any) -> str | None:
+    """Why a project file may not define the action ``item``, or None.
+
+    A malformed table gets None here: :func:`parse_user_actions` reports it like any other.
+    """
+    try:
+        spec = _user_action(item, 0)
+    except ActionConfigError:
+        return None
+    if spec.id in BUILTIN_ACTIONS:
+        return f"a project file may not replace the built-in action '{spec.id}'"
+    title = spec.title.strip().casefold()
+    for builtin in BUILTIN_ACTIONS.values():
+        if builtin.title.strip().casefold() == title:
+            return f"a project file may not use the title of the built-in action '{builtin.id}'"
+    if spec.kind == "source" or spec.kind.startswith("source."):
+        return (
+            f"a project file may not give an action a source.* kind ('{spec.kind}'): "
+            "editors apply those on save"
+        )
+    used: dict[str, int] = {}
+    for _, name, _, _ in string.Formatter().parse(spec.task):
+        if name is not None:
+            used[name] = used.get(name, 0) + 1
+    for name, count in used.items():
+        if count > 1:
+            return (
+                f"its prompt uses {{{name}}} {count} times; a project file's action may use "
+                "each placeholder once"
+            )
+    if len(spec.task) > PROJECT_PROMPT_LIMIT:
+        return (
+            f"its prompt has {len(spec.task):,} characters; a project file's action may have "
+            f"at most {PROJECT_PROMPT_LIMIT:,}"
+        )
+    return None
 
 
 def check_template(template: str, allowed: Sequence[str], what: str) -> None:

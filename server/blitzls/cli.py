@@ -273,4 +273,4 @@ def serve(
         serve_tcp(server, host, int(port))
     else:
         serve_stdio(server)
-    return 0
+    return server.exit_code

@@ -55,6 +55,14 @@ A refused value is reported with the key and the file (`setting 'max_retries' in
 BLITZLS_MAX_RETRIES`) and the value from your environment (or the default) stays.
 Your editor settings and command-line flags are yours: they may set anything, over the
 project file.
+
+A project file's `actions` are checked one by one: an action that takes a built-in action's
+id or title, has a `source.*` kind (editors apply those on save), uses a placeholder twice
+or has a prompt over ten times the longest built-in task is ignored and named
+(`action 'pseudocode' in /repo/.blitzls.toml is ignored: a project file may not replace the
+built-in action 'pseudocode'`). A project file that cannot be read (a TOML error) stops every
+action in the project before anything is sent, naming the file, line and error, until it
+parses: its exclusions and limits are not known, so nothing is sent without them.
 """
 
 RULE_WORDS = {

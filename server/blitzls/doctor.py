@@ -22,7 +22,10 @@ from blitzls.config import (
     EMBEDDED_BASE_URL,
     LOCAL_API_KEY,
     Settings,
+    api_key,
+    cache_dir,
     camel_case,
+    effective_model,
     schema_fields,
 )
 
@@ -68,10 +71,10 @@ def configuration_rows(settings: Settings, *, embedded: bool = False) -> list[tu
             rows.append(("baseUrl", EMBEDDED_BASE_URL, auto))
             continue
         if embedded and f.name == "model" and settings.origin(f.name) == "default":
-            rows.append(("model", settings.effective_model(), auto))
+            rows.append(("model", effective_model(settings), auto))
             continue
         if embedded and f.name == "model" and settings.origin(f.name) == "provider local":
-            rows.append(("model", settings.effective_model(True), "provider local, localModel"))
+            rows.append(("model", effective_model(settings, True), "provider local, localModel"))
             continue
         if f.name == "api_key":
             shown = mask(value) or "(not set)"
@@ -112,7 +115,7 @@ def check_settings(problems: list[str]) -> list[Check]:
 def check_key(settings: Settings, embedded: bool) -> Check:
     if embedded:
         return Check("API key", "ok", "not needed: the embedded model runs on this machine")
-    key = settings.resolved_api_key()
+    key = api_key(settings)
     if key == LOCAL_API_KEY:
         return Check("API key", "ok", f"not needed for {settings.base_url} (this machine)")
     if key:
@@ -316,7 +319,7 @@ def _endpoint_problem(exc: Exception, settings: Settings, origin: str, name: str
         if settings.api_key
         else f"${settings.api_key_env or 'BLITZLS_API_KEY'}"
     )
-    if settings.resolved_api_key() == LOCAL_API_KEY:
+    if api_key(settings) == LOCAL_API_KEY:
         key_source = "BLITZLS_API_KEY (this server wants a key)"
     fixes = {
         "connection": f"check baseUrl (now {base}, from {origin}): the host and port must be "
@@ -339,7 +342,9 @@ def check_cache(settings: Settings) -> Check:
     """The cache directory exists or can be created, and a file can be written there."""
     if not settings.cache:
         return Check("cache", "warn", "disabled (cache = false): repeats cost a model call")
-    directory = settings.resolved_cache_dir()
+    from blitzls.model.cache import foreign_owner
+
+    directory = cache_dir(settings)
     fix = (
         f"make {directory} writable (chmod u+rwx), free some disk space, or point "
         "BLITZLS_CACHE_DIR / the 'cacheDir' setting at a writable directory"
@@ -357,6 +362,9 @@ def check_cache(settings: Settings) -> Check:
                 "BLITZLS_CACHE_DIR / the 'cacheDir' setting at a directory"
             )
         return Check("cache", "fail", f"cannot write to {directory}: {exc.strerror or exc}", fix)
+    foreign = foreign_owner(directory)
+    if foreign is not None:
+        return Check("cache", "fail", f"{directory} is not used: {foreign}", fix)
     used = sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
     free = shutil.disk_usage(directory).free
     detail = f"{directory} is writable, {_size(used)} used, {_size(free)} free"
@@ -394,6 +402,10 @@ async def diagnose(
 
     engine = Engine(settings, use_cache=False)
     checks = check_settings(problems)
+    if settings.refusal:
+        checks.append(
+            Check("project file", "fail", settings.refusal, "fix the file; it is read again then")
+        )
     if engine.embedded:
         checks += await asyncio.to_thread(check_embedded, settings, prepare=network)
     key = check_key(settings, engine.embedded)

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from blitzls import policy, usage_log
-from blitzls.config import Settings
+from blitzls.config import Settings, cache_dir
 from blitzls.core.apply import Applied, apply_reply_lines
 from blitzls.core.errors import ReplyError, SyntaxCheckError, TooLargeError
+from blitzls.core.names import check_names
 from blitzls.core.outcome import Outcome, outcome_for
 from blitzls.core.repair import repair
 from blitzls.core.request import ActionRequest, Snapshot
-from blitzls.core.task import EditTask, ReplyFormat, prepare
+from blitzls.core.task import EditTask, FormatChoice, prepare
 from blitzls.model.cache import ReplyCache, cache_key
 from blitzls.model.errors import ModelError
 from blitzls.model.protocol import Completion
@@ -37,14 +38,11 @@ from blitzls.prompts import (
 )
 from blitzls.provider import ModelProvider
 from blitzls.replies.extract import FenceWatcher
-from blitzls.secrets import redact_quoted_lines
+from blitzls.secrets import quotes_required, redact_quoted_lines
 
 __all__ = ["ActionRequest", "Engine", "Outcome", "Snapshot", "SyntaxCheckError"]
 
 ProgressCallback = Callable[[int], None]  # receives characters of reply received so far
-# Definitions longer than this many lines are edited with SEARCH/REPLACE blocks when the
-# format is "auto" and the model is a hosted one.
-SEARCH_REPLACE_ABOVE = 40
 # A reply may stream at most this many characters per output token allowed (plus a margin).
 CHARS_PER_TOKEN_LIMIT = 8
 CHARS_MARGIN = 10_000
@@ -73,17 +71,14 @@ class Engine:
         self.workspace = workspace
         self.use_cache = use_cache and settings.cache
         self.provider = ModelProvider(settings, workspace)
-        self.cache = ReplyCache(settings.resolved_cache_dir(), settings.cache_size_mb * 1024 * 1024)
+        self.cache = ReplyCache(cache_dir(settings), settings.cache_size_mb * 1024 * 1024)
 
     def configure(self, settings: Settings) -> None:
         """Apply new settings; the model client is rebuilt lazily if its endpoint changed."""
         size = settings.cache_size_mb * 1024 * 1024
-        if (
-            settings.resolved_cache_dir() != self.cache.directory
-            or size != self.cache.size_limit_bytes
-        ):
+        if cache_dir(settings) != self.cache.directory or size != self.cache.size_limit_bytes:
             self.cache.close()
-            self.cache = ReplyCache(settings.resolved_cache_dir(), size)
+            self.cache = ReplyCache(cache_dir(settings), size)
         self.use_cache = settings.cache
         self.settings = settings
         self.provider.configure(settings)
@@ -121,10 +116,12 @@ class Engine:
         if not 0 <= request.start_line < request.end_line <= len(snapshot.lines):
             raise ReplyError("the target lines are outside the document")
         await policy.check_file(self.settings, snapshot, self.workspace)
-        task = prepare(request, self.reply_format(request))
+        task = prepare(request, self.reply_format())
         context = self._context()
         regions = shown_regions(task, context, self.settings.context_lines)
-        shown = policy.shown_lines(self.settings, task.lines, regions)
+        shown = policy.shown_lines(
+            self.settings, task.lines, regions, snapshot.language_id, (request.instruction,)
+        )
         task = replace(task, seen=shown)
         messages = self._messages(request, task, shown, context)
         policy.check_prompt_size(messages)
@@ -153,7 +150,7 @@ class Engine:
         outcome.repaired = len(asked.replies) > 1
         outcome.seconds = time.perf_counter() - started
         usage_log.record(
-            self.settings.resolved_cache_dir(),
+            cache_dir(self.settings),
             {
                 "kind": "action",
                 "action": request.action.id,
@@ -167,15 +164,13 @@ class Engine:
         )
         return outcome
 
-    def reply_format(self, request: ActionRequest) -> ReplyFormat:
-        """The reply format for this request: the setting, or by the model and scope size."""
+    def reply_format(self) -> FormatChoice:
+        """The reply format: the setting; "auto" is a rewrite for models on this machine, and
+        for hosted ones decided by the size of the definition (``core.task.prepare``)."""
         chosen = self.settings.edit_format
         if chosen in ("rewrite", "search-replace"):
             return chosen  # type: ignore[return-value]
-        if self.provider.is_local or request.action.trigger == "comment_block":
-            return "rewrite"
-        size = request.end_line - request.start_line
-        return "search-replace" if size > SEARCH_REPLACE_ABOVE else "rewrite"
+        return "rewrite" if self.provider.is_local else "auto"
 
     def request_params(self, task: EditTask) -> dict[str, Any]:
         """Sampling parameters sent with the request (and part of the cache key)."""
@@ -222,11 +217,11 @@ class Engine:
 
     def _replay(self, task: EditTask, replies: Sequence[str]) -> Applied:
         try:
-            return apply_reply_lines(task, replies[0])
+            return _apply(task, replies[0])
         except ReplyError:
             if len(replies) < 2:
                 raise
-            return apply_reply_lines(self._repair_task(task), replies[1])
+            return _apply(self._repair_task(task), replies[1])
 
     @staticmethod
     def _repair_task(task: EditTask) -> EditTask:
@@ -246,11 +241,16 @@ class Engine:
             async with asyncio.timeout(deadline):
                 first = await self._ask(messages, params, on_progress, task, asked)
                 try:
-                    return apply_reply_lines(task, first.text)
+                    return _apply(task, first.text)
                 except ReplyError as problem:
                     unit = unit_name(shown, task) if task.shown_kind == "definition" else "code"
                     fixed_task, reflection = repair(problem, task, unit, fence_name(task.language))
-                    reflection = redact_quoted_lines(reflection, task.lines, shown)
+                    reflection = redact_quoted_lines(
+                        reflection,
+                        task.lines,
+                        shown,
+                        quotes_required=quotes_required(task.language),
+                    )
                     again = [
                         *messages,
                         {"role": "assistant", "content": first.text},
@@ -258,7 +258,7 @@ class Engine:
                     ]
                     second = await self._ask(again, params, on_progress, fixed_task, asked)
                     try:
-                        return apply_reply_lines(fixed_task, second.text)
+                        return _apply(fixed_task, second.text)
                     except ReplyError as final:
                         final.args = (f"{final} (after one repair round)",)
                         raise
@@ -326,11 +326,22 @@ class Engine:
         tokens = sum(usage.get(k, 0) for k in ("prompt_tokens", "completion_tokens"))
         tokens += usage.get("reasoning_tokens", 0)
         usage_log.record_call(
-            self.settings.resolved_cache_dir(),
+            cache_dir(self.settings),
             {"model": self.model_name, "usage": usage, "model_seconds": round(seconds, 3)},
             tokens=tokens,
             cost=cost(usage, price),
         )
+
+
+def _apply(task: EditTask, reply: str) -> Applied:
+    """The file as ``reply`` leaves it, with the imports its new code needs."""
+    applied = apply_reply_lines(task, reply)
+    new_text, new_lines = check_names(task, applied.text, applied.lines)
+    if new_text == applied.text:
+        return applied
+    added = [line for line in new_lines if line not in applied.lines]
+    notes = (*applied.notes, *(f"added `{line.strip()}`" for line in added))
+    return Applied(new_text, new_lines, notes)
 
 
 def estimate_usage(messages: Sequence[dict[str, str]], text: str, reasoning: str) -> dict[str, int]:

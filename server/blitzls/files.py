@@ -4,8 +4,9 @@ Reading opens without blocking (a FIFO cannot hang the CLI), checks on the open 
 that the file is a regular one within :data:`MAX_FILE_BYTES`, and reads at most that much.
 
 Writing goes through symlinks to their target and keeps the file's owner, group and mode. It
-is refused for a file nobody may write (no write bit: mode 0444, even for root, as editors
-do) and for a file the current user may not write (``access(2)`` with the effective ids).
+is refused for a file on a read-only file system, for a file nobody may write (no write bit:
+mode 0444, even for root, as editors do) and for a file the current user may not write
+(``access(2)`` with the effective ids).
 The new text replaces the file atomically (temporary file, fsync, rename) when the owner can
 be kept and the file has one link; otherwise it is written into the existing file.
 """
@@ -95,6 +96,8 @@ def write_refusal(path: Path) -> str | None:
     mode = stat.S_IMODE(info.st_mode)
     if not stat.S_ISREG(info.st_mode):
         return f"{path} is not a regular file"
+    if _on_read_only_file_system(path):
+        return f"{path} is on a read-only file system"
     if not mode & 0o222:
         return f"{path} is read-only (mode {mode:04o}); make it writable first"
     effective = os.access in os.supports_effective_ids
@@ -104,6 +107,15 @@ def write_refusal(path: Path) -> str | None:
             f"you are uid {os.geteuid()})"
         )
     return None
+
+
+def _on_read_only_file_system(path: Path) -> bool:
+    """Whether ``path`` is on a file system mounted read-only (``access(2)`` would only say
+    "not writable", which reads as a question of rights)."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs here: access() still refuses
+        return False
 
 
 def write_through(path: Path, data: bytes) -> Path:

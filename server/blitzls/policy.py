@@ -11,10 +11,11 @@ import os
 import subprocess
 from collections.abc import Sequence
 
-from blitzls.config import Settings
+from blitzls.config import Settings, cache_dir
 from blitzls.core.request import Snapshot
+from blitzls.model.cache import unsafe_directory
 from blitzls.model.errors import ModelError
-from blitzls.secrets import DEFAULT_EXCLUDES, excluded, redact
+from blitzls.secrets import DEFAULT_EXCLUDES, excluded, quotes_required, redact
 from blitzls.text.lines import split_lines
 from blitzls.usage_log import today_totals
 
@@ -28,7 +29,10 @@ REDACT_MARGIN = 200
 
 
 async def check_file(settings: Settings, snapshot: Snapshot, workspace: str) -> None:
-    """Refuse a file that an exclude pattern (or, when asked, .gitignore) keeps private."""
+    """Refuse a file that an exclude pattern (or, when asked, .gitignore) keeps private, and
+    every file while the project file cannot be read (``Settings.refusal``)."""
+    if settings.refusal:
+        raise ModelError("config", settings.refusal)
     patterns = (*DEFAULT_EXCLUDES, *settings.exclude)
     # The absolute path is checked too: the CLI's workspace may be the file's own folder,
     # and refusing too much is loud while sending too much is silent.
@@ -75,16 +79,23 @@ def git_ignored(path: str) -> bool:
 
 
 def shown_lines(
-    settings: Settings, lines: Sequence[str], regions: Sequence[tuple[int, int]]
+    settings: Settings,
+    lines: Sequence[str],
+    regions: Sequence[tuple[int, int]],
+    language_id: str = "",
+    prose: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """``lines`` as the model may see them, the line count unchanged: in ``regions`` (what the
     prompt shows) with secrets redacted, elsewhere emptied, so that the work is proportional
     to what is sent, not to the file, and a line outside can never be sent unredacted.
 
     Each region is scanned with REDACT_MARGIN lines around it, so a secret that spans its
-    edge (a private key) is recognised whole."""
+    edge (a private key) is recognised whole. Code (``language_id``) counts only quoted
+    values as secrets; ``prose`` is free text the lines quote (an ``ai!`` comment's
+    instruction), which is redacted where it appears as it is in the prompt's own words."""
     if not settings.redact:
         return tuple(lines)
+    code = quotes_required(language_id)
     shown = [""] * len(lines)
     spans: list[tuple[int, int]] = []
     for start, end in sorted(regions):
@@ -94,12 +105,17 @@ def shown_lines(
         elif start < end:
             spans.append((start, end))
     for start, end in spans:
-        redacted = split_lines(redact("".join(lines[start:end]))[0])
+        text = "".join(lines[start:end])
+        redacted = split_lines(redact(text, quotes_required=code)[0])
         if len(redacted) == end - start + 1 and redacted[-1] == "":
             redacted.pop()  # the chunk ends with a line break: no line after it
         if len(redacted) != end - start:  # cannot happen: redaction keeps every line break
             raise ModelError("config", "redacting secrets changed the line count; nothing was sent")
         shown[start:end] = redacted
+    for text in prose:
+        quoted = shown_text(settings, text)
+        if quoted != text and "\n" not in text and "\r" not in text:
+            shown = [line.replace(text, quoted) if text in line else line for line in shown]
     return tuple(shown)
 
 
@@ -123,7 +139,11 @@ def check_budget(settings: Settings) -> None:
     """Refuse a model call once today's token or money budget is spent."""
     if not settings.daily_token_budget and not settings.daily_cost_budget:
         return
-    spent_tokens, spent_cost = today_totals(settings.resolved_cache_dir())
+    directory = cache_dir(settings)
+    problem = directory.is_dir() and unsafe_directory(directory)
+    if problem:  # totals someone else can rewrite cannot hold a budget
+        raise ModelError("budget", f"today's spending cannot be counted in {directory}: {problem}")
+    spent_tokens, spent_cost = today_totals(directory)
     if settings.daily_token_budget and spent_tokens >= settings.daily_token_budget:
         raise ModelError(
             "budget",

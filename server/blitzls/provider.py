@@ -13,7 +13,15 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from blitzls.config import EMBEDDED_BASE_URL, LOCAL_API_KEY, Settings
+from blitzls.config import (
+    EMBEDDED_BASE_URL,
+    LOCAL_API_KEY,
+    Settings,
+    api_key,
+    effective_model,
+    missing_key_message,
+    uses_embedded_model,
+)
 from blitzls.model.errors import ModelError
 from blitzls.model.protocol import ChatModel
 
@@ -34,8 +42,8 @@ class ModelProvider:
     def configure(self, settings: Settings) -> None:
         """Take new settings; the client is rebuilt lazily if its endpoint changed."""
         self.settings = settings
-        self.embedded = settings.uses_embedded_model()
-        self.model_name = settings.effective_model(self.embedded)
+        self.embedded = uses_embedded_model(settings)
+        self.model_name = effective_model(settings, self.embedded)
 
     @property
     def endpoint_id(self) -> str:
@@ -46,17 +54,20 @@ class ModelProvider:
 
     @property
     def is_local(self) -> bool:
-        """The model runs on this machine (embedded or a loopback endpoint)."""
+        """The model is treated as a small local one: ``modelClass`` says so, or, on
+        'auto', it runs on this machine (embedded or a loopback endpoint)."""
+        if self.settings.model_class != "auto":
+            return self.settings.model_class == "small"
         from blitzls.config import is_loopback
 
         return self.embedded or is_loopback(self.settings.base_url)
 
     def api_key(self) -> str:
-        return self.settings.resolved_api_key() or (LOCAL_API_KEY if self.embedded else "")
+        return api_key(self.settings) or (LOCAL_API_KEY if self.embedded else "")
 
     def check_key(self) -> None:
-        if not self.embedded and not self.settings.resolved_api_key():
-            raise ModelError("config", self.settings.missing_key_message())
+        if not self.embedded and not api_key(self.settings):
+            raise ModelError("config", missing_key_message(self.settings))
 
     def model(self) -> ChatModel:
         """The chat model for the current settings (built on first use; no network)."""

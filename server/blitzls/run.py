@@ -138,11 +138,7 @@ async def _run(
     new_text = text[: outcome.start_offset] + outcome.new_text + text[outcome.end_offset :]
     written = False
     if args.write and new_text != text:
-        if read_source(path) != original:
-            raise RunError(
-                f"{path} changed on disk while the model was answering; nothing was written",
-                EXIT_FILE_CHANGED,
-            )
+        _refuse_if_changed_on_disk(path, original)
         write_through(path, new_text.encode("utf-8"))
         written = True
     return {
@@ -154,6 +150,22 @@ async def _run(
         "written": written,
         "total_seconds": time.perf_counter() - started,
     }
+
+
+def _refuse_if_changed_on_disk(path: Path, original: bytes) -> None:
+    """Exit 12 when the file is not what was read before the model answered: changed,
+    deleted, or no longer a file that can be read."""
+    try:
+        unchanged = read_source(path) == original
+        why = ""
+    except FileRefused:
+        unchanged = False
+        why = " (it was deleted)" if not os.path.lexists(path) else " (it can no longer be read)"
+    if not unchanged:
+        raise RunError(
+            f"{path} changed on disk while the model was answering{why}; nothing was written",
+            EXIT_FILE_CHANGED,
+        )
 
 
 class TerminalProgress:

@@ -2,12 +2,20 @@
 
 Redaction keeps the line structure (a multi-line secret becomes one marker per line), so the
 line numbers in a prompt still match the file.
+
+The shapes follow maintained secret scanners' published rules where one exists (gitleaks'
+``config/gitleaks.toml`` rule ids, detect-secrets' plugins, Microsoft's security-utilities
+pattern ids), named beside each shape. As in detect-secrets' keyword plugin, a value without
+quotes counts only where values need none: configuration files and prose (instructions,
+diagnostics), not code (:func:`quotes_required`).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -20,19 +28,54 @@ DEFAULT_EXCLUDES = (
     "*.pem",
     "*.key",
     "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
     "id_ed25519*",
+    "id_xmss*",
+    ".ssh/**",
     "secrets.*",
     "*.p12",
     "*.pfx",
+    ".aws/credentials",
+    ".netrc",
+    "_netrc",
+    ".pgpass",
+    ".git-credentials",
+    ".npmrc",
+    ".pypirc",
+    "*.tfvars",
+    "*.tfvars.json",
+    "credentials.json",
 )
+
+# Language ids whose files are code: there, as in detect-secrets' keyword plugin
+# (QUOTES_REQUIRED_FILETYPES), a secret-named value counts only when it is quoted, since
+# ``password: str`` or ``token = make_token()`` is code. Anything else (YAML, INI, properties,
+# TOML, Markdown, plain text, an unknown id) and free text (instructions, diagnostics) is
+# scanned for unquoted values too.
+_CODE_LANGUAGE_IDS = """
+    python javascript js javascriptreact jsx typescript ts typescriptreact tsx go rust c cpp
+    c++ cuda-cpp java csharp ruby lua shellscript sh bash zsh fish php swift kotlin scala dart
+    groovy objective-c objc objective-cpp objcpp zig solidity fsharp terraform hcl powershell
+    perl raku r julia elixir erlang clojure haskell elm purescript ocaml nim crystal
+    coffeescript gdscript starlark d odin gleam vue svelte astro sql plsql lisp commonlisp
+    scheme racket fennel emacs-lisp elisp vim viml vimscript awk tcl matlab prolog ada vhdl
+    verilog systemverilog glsl hlsl wgsl graphql proto protobuf nix css scss less"""
+CODE_LANGUAGES = frozenset(_CODE_LANGUAGE_IDS.split())
+
+
+def quotes_required(language_id: str) -> bool:
+    """Whether a file of ``language_id`` is code (secret values count only when quoted)."""
+    return language_id.lower() in CODE_LANGUAGES
 
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 
-# How much of a text holding a shape's gate is scanned: "line", only the lines holding it (no
+# How much of a text holding a shape's gate is scanned: "at", matches are tried only where a
+# gate string starts (every match starts with one); "line", only the lines holding it (no
 # match crosses a line break); "start", matches are tried from the start of those lines on
 # (a match starts on the line of its gate, but may run on); "text", the whole text.
-Reach = Literal["line", "start", "text"]
+Reach = Literal["at", "line", "start", "text"]
 # Characters that IGNORECASE matching in ``re`` takes for an ASCII letter besides its two
 # cases ("İ" and "ı" for i, the Kelvin sign for k, the long s for s): folded before lower().
 _FOLD_TO_ASCII = (("\u0130", "i"), ("\u0131", "i"), ("\u212a", "k"), ("\u017f", "s"))
@@ -40,9 +83,15 @@ _FOLD_TO_ASCII = (("\u0130", "i"), ("\u0131", "i"), ("\u212a", "k"), ("\u017f", 
 
 @dataclass(frozen=True)
 class SecretShape:
-    """One kind of secret: its ``pattern``'s group ``v`` is replaced (the whole match without).
+    """One kind of secret: its ``pattern``'s named group that matched is replaced (the whole
+    match when it has none).
 
-    ``skip`` (optional) matches values that look like a secret but are code or a placeholder.
+    ``skip`` (optional) matches values that look like a secret but are code or a placeholder;
+    ``entropy`` is the least Shannon entropy (bits a character) a value must have, as in
+    gitleaks' rules. ``unquoted``: the shape finds values without quotes, so it is used only
+    where values need none (not in code: :func:`quotes_required`). ``before`` (optional, ending
+    in ``\\Z``) must match the text that ends where the match starts, and is part of the
+    secret: a pattern that starts with a literal is found fast, the part before is checked then.
 
     ``gate`` holds strings of which every match contains one (in the case-folded text when
     ``fold``): a text with none of them is not scanned, and ``reach`` says how much of a text
@@ -57,6 +106,36 @@ class SecretShape:
     reach: Reach = "text"
     fold: bool = False
     skip: re.Pattern[str] | None = None
+    entropy: float = 0.0
+    unquoted: bool = False
+    before: re.Pattern[str] | None = None
+
+    def span(self, match: re.Match[str]) -> tuple[int, int] | None:
+        """What of ``match`` is the secret, or None when its value is not one."""
+        group = next((name for name, found in match.groupdict().items() if found is not None), None)
+        value = match.group(group) if group else match.group()
+        if self.skip is not None and self.skip.match(value):
+            return None
+        if self.entropy and shannon_entropy(value) < self.entropy:
+            return None
+        start, end = match.span(group) if group else match.span()
+        if self.before is not None:  # the secret's first part, which ends where ``match`` starts
+            head = self.before.search(match.string, max(match.start() - _BEFORE_REACH, 0), start)
+            if head is None:
+                return None
+            start = head.start()
+        return start, end
+
+
+_BEFORE_REACH = 64  # how far before a match ``SecretShape.before`` looks
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits of information a character of ``value`` carries (gitleaks' ``entropy``)."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
 
 
 _HAS_DIGIT = r"(?=[A-Za-z_-]*[0-9])"  # random keys have digits; prose like "sk-learn" has none
@@ -77,8 +156,31 @@ def _shape(
     *,
     fold: bool = False,
     skip: re.Pattern[str] | None = None,
+    entropy: float = 0.0,
+    unquoted: bool = False,
+    before: re.Pattern[str] | None = None,
 ) -> SecretShape:
-    return SecretShape(name, re.compile(pattern), gate, reach, fold, skip)
+    compiled = re.compile(pattern)
+    return SecretShape(name, compiled, gate, reach, fold, skip, entropy, unquoted, before)
+
+
+# Words a secret's name ends in (detect-secrets' keyword DENYLIST, gitleaks' generic keywords).
+_SECRET_WORD = (
+    r"(?:password|passwd|passphrase|secret|token|api_?key|access_?key|private_?key"
+    r"|credentials?)"
+)
+_SECRET_GATE = (
+    *("password", "passwd", "passphrase", "secret", "token", "apikey", "api_key"),
+    *("accesskey", "access_key", "privatekey", "private_key", "credential"),
+)
+# Values an unquoted secret-named key holds that are not secrets: YAML booleans and nulls,
+# type names (API docs), a block scalar's indicator, placeholders and code (detect-secrets'
+# FALSE_POSITIVES, gitleaks' global allowlist).
+_NOT_A_VALUE = re.compile(
+    r"(?i:(?:true|false|yes|no|on|off|null|none|nil|undefined|string|str|int|integer|bool"
+    r"|boolean|number|bytes|object|optional|required|redacted|password|passwd|secret|token"
+    r"|api_?key)$)|[|>][-+0-9]*$|" + _PLACEHOLDER.pattern + "|" + _CODE.pattern
+)
 
 
 SHAPES: tuple[SecretShape, ...] = (
@@ -178,6 +280,7 @@ SHAPES: tuple[SecretShape, ...] = (
         r"(?i)\bauthorization[\"'\]]*\s*[:=]\s*[\"']?(?:bearer|basic|token)\s+"
         r"(?P<v>[A-Za-z0-9._~+/=-]{8,})",
         ("authorization",),
+        "at",
         fold=True,
         skip=_PLACEHOLDER,
     ),
@@ -191,8 +294,7 @@ SHAPES: tuple[SecretShape, ...] = (
     ),
     _shape(  # name = "value": the name ends in a secret word, the value is a quoted string
         "quoted value of a variable named like a secret",
-        r"(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.-]*?"
-        r"(?:password|passwd|secret|api_?key|token|access_?key|private_?key)(?:_?key)?"
+        r"(?i)(?:password|passwd|secret|api_?key|token|access_?key|private_?key)(?:_?key)?"
         r"(?![A-Za-z0-9])[\"']?"
         r"(?:\s*:\s*[A-Za-z_][\w\[\]., |]*?(?=\s*=))?"  # a type annotation
         r"\s*(?<![=!<>])(?::=|[:=])(?!=)\s*"
@@ -201,7 +303,7 @@ SHAPES: tuple[SecretShape, ...] = (
             *("password", "passwd", "secret", "token"),
             *("apikey", "api_key", "accesskey", "access_key", "privatekey", "private_key"),
         ),
-        "start",
+        "at",
         fold=True,
     ),
     _shape(  # .env, shell, Dockerfile: DB_PASSWORD=hunter2, export API_TOKEN=…, ENV SECRET=…
@@ -212,15 +314,110 @@ SHAPES: tuple[SecretShape, ...] = (
         ("PASS", "PWD=", "SECRET", "TOKEN=", "KEY=", "CREDENTIAL"),
         skip=re.compile(_PLACEHOLDER.pattern + "|" + _CODE.pattern),
     ),
+    _shape(  # gitleaks database-password: a password is short; any quoted value counts
+        "quoted password of any length",
+        r"(?i)(?:password|passwd|passphrase)(?![A-Za-z0-9])"
+        r"[\"']?(?:[ \t]*:[ \t]*[A-Za-z_][\w\[\]., |]*?(?=[ \t]*=))?"
+        r"[ \t]*(?<![=!<>])(?::=|=>|[:=])(?!=)[ \t]*"
+        r"(?:\"(?P<v>[^\"\s\\]{1,7})\"|'(?P<w>[^'\s\\]{1,7})')",
+        ("password", "passwd", "passphrase"),
+        "at",
+        fold=True,
+    ),
+    _shape(  # gitleaks generic-api-key: a name with a secret word and more (TOKEN_HEX = "…")
+        "value of a name holding a secret word, high entropy",
+        rf"(?i){_SECRET_WORD}"
+        r"(?!(?:[_.-]?(?:urls?|uris?|endpoints?|files?|paths?|names?|ids?|types?|length|size"
+        r"|count|limit|ttl|expir\w*))(?![A-Za-z0-9]))"
+        r"[A-Za-z0-9_.-]{1,20}?[\"']?[ \t]*(?::=|=>|[:=])[ \t]*[\"'`]?"
+        r"(?P<v>[\w.=+/-]{10,150})(?![\w.=+/(\[-])",
+        _SECRET_GATE,
+        "at",
+        fold=True,
+        skip=re.compile(r"[A-Za-z_.-]+$"),  # gitleaks' allowlist: no digits, not random
+        entropy=3.5,
+    ),
+    _shape(  # detect-secrets keyword plugin, YAML/INI/properties: ``password: hunter2``
+        "unquoted value of a secret-named key (YAML, INI, properties, prose)",
+        rf"(?im)^[ \t]*(?:-[ \t]+)?[A-Za-z0-9_.-]*?{_SECRET_WORD}(?![A-Za-z0-9])[\"']?"
+        r"[ \t]*(?::=|[:=])[ \t]*(?P<v>[^\s\"'`#=][^\r\n]*?)(?=[ \t]+#|[ \t]*(?:[\r\n]|\Z))"
+        rf"|{_SECRET_WORD}(?![A-Za-z0-9])[\"']?"
+        r"[ \t]*(?::=|[:=])[ \t]*(?P<w>[^\s\"'`#=,;(){}\[\]][^\s\"'`,;(){}\[\]]*)",
+        _SECRET_GATE,
+        "line",
+        fold=True,
+        skip=_NOT_A_VALUE,
+        unquoted=True,
+    ),
+    _shape(  # Kubernetes env: ``- name: DB_PASSWORD`` then ``value: …`` on the next line
+        "Kubernetes env value of a secret-named variable",
+        rf"(?i)\bname:[ \t]*[\"']?[A-Za-z0-9_.-]*?{_SECRET_WORD}[\"']?[ \t]*(?:\r\n|\r|\n)"
+        r"[ \t]*value:[ \t]*(?:\"(?P<v>[^\"\r\n]+)\"|'(?P<w>[^'\r\n]+)'"
+        r"|(?P<x>[^\s\"'#][^\r\n]*?))(?=[ \t]*(?:#|[\r\n]|\Z))",
+        ("name:",),
+        "start",
+        fold=True,
+        skip=_NOT_A_VALUE,
+        unquoted=True,
+    ),
+    _shape(  # gitleaks curl-auth-user (and its allowlist), continuation lines included
+        "curl user and password (-u, --user)",
+        r"\bcurl\b[^\r\n]*?(?:\\[ \t]*(?:\r\n|\r|\n)[^\r\n]*?){0,5}[ \t](?:-u|--user)(?:=|[ \t]+)"
+        r"(?:\"[^\"\s:]*:(?P<v>[^\"\s]{3,})\"|'[^'\s:]*:(?P<w>[^'\s]{3,})'"
+        r"|[\w$@.-]*:(?P<x>[^\s\"']{3,}))",
+        ("curl",),
+        "start",
+        skip=re.compile(
+            r"(?i:(?:change(?:it|me)|pass(?:word)?|pwd|test|token|\*+|x+)[\"']?$)|"
+            + _PLACEHOLDER.pattern
+        ),
+    ),
+    _shape(  # the netrc(5) format; a .netrc file itself is excluded
+        ".netrc machine entry password",
+        r"\bmachine[ \t]+\S+(?:\s+(?:login|account|port)\s+\S+)*\s+password\s+(?P<v>[^\s\"']+)",
+        ("machine",),
+        "start",
+        skip=_PLACEHOLDER,
+    ),
+    _shape(  # libpq's host:port:database:user:password, where the text names a .pgpass
+        ".pgpass line (where the text names pgpass)",
+        r"(?<![\w.:*-])[\w.*-]+:(?:\d{1,5}|\*):[\w.*-]+:[\w.*-]+:(?P<v>[^\s\"'`:]+)",
+        ("pgpass",),
+        fold=True,
+        skip=_PLACEHOLDER,
+    ),
+    _shape(  # Microsoft security-utilities SEC101/051 LooseSasSecret (any length from 20)
+        "Azure shared access signature (sig=)",
+        r"(?i)(?<![\w%])sig=(?P<v>[0-9a-z/+%=_-]{20,})",
+        ("sig=",),
+        "line",
+        fold=True,
+    ),
+    _shape(  # gitleaks twilio-api-key, detect-secrets TwilioKeyDetector
+        "Twilio API key",
+        r"\bSK[0-9a-fA-F]{32}\b",
+        ("SK",),
+        "line",
+        entropy=3.0,
+    ),
+    _shape(  # detect-secrets DiscordBotTokenDetector, found from its first dot (fast)
+        "Discord bot token",
+        r"\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}\b",
+        (".",),
+        # The part before the dot: a user id in base64 (of ASCII digits: [MNO][DTjz]…)
+        before=re.compile(r"(?<![A-Za-z\d_-])[MNO][DTjz][A-Za-z\d_-]{22,24}\Z"),
+    ),
 )
 
 
-def redact(text: str) -> tuple[str, int]:
+def redact(text: str, *, quotes_required: bool = False) -> tuple[str, int]:
     """``text`` with obvious secrets replaced by REDACTION, and how many were replaced.
 
     Line breaks inside a secret are kept: each of its lines becomes one marker.
+    ``quotes_required``: the text is code (:func:`quotes_required`), where unquoted values
+    after secret-named keys are not secrets.
     """
-    spans = sorted(_spans(text))
+    spans = sorted(_spans(text, quotes_required))
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start < merged[-1][1]:
@@ -239,25 +436,33 @@ def redact(text: str) -> tuple[str, int]:
     return "".join(out), len(merged)
 
 
-def _spans(text: str) -> Iterator[tuple[int, int]]:
+def _spans(text: str, quotes_required: bool = False) -> Iterator[tuple[int, int]]:
     lines = _Lines(text)
     for shape in SHAPES:
+        if shape.unquoted and quotes_required:
+            continue
         for match in _matches(shape, text, lines):
-            group = next((g for g in ("v", "w") if match.groupdict().get(g) is not None), None)
-            value = match.group(group) if group else match.group()
-            if shape.skip is not None and shape.skip.match(value):
-                continue
-            yield match.span(group) if group else match.span()
+            span = shape.span(match)
+            if span is not None:
+                yield span
 
 
 def _matches(shape: SecretShape, text: str, lines: _Lines) -> Iterator[re.Match[str]]:
     """What ``shape.pattern.finditer(text)`` finds, scanning only what the gate allows."""
-    haystack = lines.folded if shape.fold else text
-    found = [literal for literal in shape.gate if literal in haystack]
+    found = [literal for literal in shape.gate if lines.has(literal, folded=shape.fold)]
     if not found:
         return
     if shape.reach == "text":
         yield from shape.pattern.finditer(text)
+        return
+    if shape.reach == "at":
+        done = 0  # as finditer: the next match starts after the last
+        for at in lines.where(found, folded=shape.fold):
+            if at >= done:
+                match = shape.pattern.match(text, at)
+                if match is not None:
+                    yield match
+                    done = max(match.end(), at + 1)
         return
     spans = lines.holding(found, folded=shape.fold)
     if shape.reach == "line":
@@ -285,6 +490,10 @@ class _Lines:
         self.text = text
         self._folded: str | None = None
         self._has_cr = "\r" in text
+        # Shapes share gate strings: whether each occurs, and the lines holding it, once.
+        self._has: dict[tuple[str, bool], bool] = {}
+        self._starts: dict[tuple[str, bool], list[int]] = {}
+        self._at: dict[tuple[str, bool], list[int]] = {}
 
     @property
     def folded(self) -> str:
@@ -299,16 +508,48 @@ class _Lines:
             self._folded = text.lower()
         return self._folded
 
+    def has(self, literal: str, *, folded: bool) -> bool:
+        """Whether ``literal`` occurs (in the case-folded text when ``folded``)."""
+        key = (literal, folded)
+        if key not in self._has:
+            self._has[key] = literal in (self.folded if folded else self.text)
+        return self._has[key]
+
+    def where(self, literals: Sequence[str], *, folded: bool) -> list[int]:
+        """Every offset where one of ``literals`` starts, in order."""
+        found: set[int] = set()
+        for literal in literals:
+            key = (literal, folded)
+            if key not in self._at:
+                haystack = self.folded if folded else self.text
+                offsets = []
+                at = haystack.find(literal)
+                while at >= 0:
+                    offsets.append(at)
+                    at = haystack.find(literal, at + 1)
+                self._at[key] = offsets
+            found.update(self._at[key])
+        return sorted(found)
+
     def holding(self, literals: Sequence[str], *, folded: bool) -> list[tuple[int, int]]:
         """(start, end) of each line where one of ``literals`` occurs, in order."""
-        haystack = self.folded if folded else self.text
         starts: set[int] = set()
         for literal in literals:
+            starts.update(self._starts_of(literal, folded))
+        return [(start, self._line_end(start)) for start in sorted(starts)]
+
+    def _starts_of(self, literal: str, folded: bool) -> list[int]:
+        key = (literal, folded)
+        if key not in self._starts:
+            haystack = self.folded if folded else self.text
+            starts = []
             at = haystack.find(literal)
             while at >= 0:
-                starts.add(self._line_start(at))
-                at = haystack.find(literal, at + 1)
-        return [(start, self._line_end(start)) for start in sorted(starts)]
+                start = self._line_start(at)
+                starts.append(start)
+                at = haystack.find(literal, max(at + 1, self._line_end(start)))
+            self._starts[key] = starts
+        return self._starts[key]
 
     def _line_start(self, at: int) -> int:
         start = self.text.rfind("\n", 0, at) + 1
@@ -366,7 +607,9 @@ def excluded(path: str, patterns: Sequence[str]) -> str | None:
     return None
 
 
-def redact_quoted_lines(text: str, real: Sequence[str], shown: Sequence[str]) -> str:
+def redact_quoted_lines(
+    text: str, real: Sequence[str], shown: Sequence[str], *, quotes_required: bool = False
+) -> str:
     """``text`` with every redacted line of ``real`` replaced by its redacted form ``shown``.
 
     Repair messages quote lines of the file; this keeps secrets out of them.
@@ -377,4 +620,4 @@ def redact_quoted_lines(text: str, real: Sequence[str], shown: Sequence[str]) ->
     )
     for secret, marker in pairs:
         text = text.replace(secret, marker)
-    return redact(text)[0]
+    return redact(text, quotes_required=quotes_required)[0]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from blitzls.model.cache import reported_unusable
+from blitzls.model.cache import reported_unusable, unsafe_directory
 from blitzls.pricing import Price, cost, price_for
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,10 @@ def record(directory: Path, entry: Mapping[str, Any]) -> None:
     """
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        problem = unsafe_directory(directory)
+        if problem is not None:  # someone else's: nothing is written there
+            _warn(directory, f"cannot record usage in {directory}: {problem}")
+            return
         path = directory / FILE_NAME
         line = json.dumps({"time": round(time.time(), 3), **entry}, separators=(",", ":"))
         with contextlib.suppress(OSError):
@@ -55,6 +59,8 @@ def record(directory: Path, entry: Mapping[str, Any]) -> None:
 def record_call(directory: Path, entry: Mapping[str, Any], *, tokens: int, cost: float) -> None:
     """Record one paid model call and add it to today's running totals."""
     record(directory, {"kind": "call", **entry})
+    if unsafe_directory(directory) is not None:
+        return
     try:
         fd = os.open(directory / TODAY_FILE, os.O_RDWR | os.O_CREAT, 0o600)
         with os.fdopen(fd, "r+", encoding="utf-8") as handle:

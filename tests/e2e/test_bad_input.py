@@ -252,3 +252,109 @@ def test_an_unreadable_answer_fails_the_waiting_command(
         )
     finally:
         server.close()
+
+
+async def test_a_reversed_edit_range_is_refused_not_shrunk(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    """``blitzls.edit`` on lines 9 to 6 (end before start): refused with a message, as the
+    CLI refuses ``--lines 9-6``, instead of quietly becoming one line."""
+    uri = (tmp_path / "inventory.py").as_uri()
+    reversed_range = {"start": {"line": 8, "character": 0}, "end": {"line": 5, "character": 0}}
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        open_document(client, uri, INVENTORY)
+        result = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command="blitzls.edit",
+                arguments=[{"uri": uri, "range": reversed_range, "instruction": "sum it"}],
+            )
+        )
+        assert result is False
+        await asyncio.sleep(0.1)
+        assert [m.message for m in client.messages] == [
+            "blitzls: blitzls.edit: the range ends before it starts (9:1 → 6:1)"
+        ]
+    assert model_server.request_count == 0
+
+
+def test_requests_before_initialize_are_refused_as_not_initialized(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Until ``initialize``, requests get error -32002 and notifications are dropped (the
+    LSP); then the server works as usual."""
+    uri = (tmp_path / "inventory.py").as_uri()
+    server = RawServer(server_env)
+    try:
+        server.write(server.request(1, "textDocument/codeAction", _listing(uri, 7, 7)))
+        error = server.answer_to(1)["error"]
+        assert error["code"] == -32002
+        assert error["message"] == "the server is not initialized yet (send initialize first)"
+        server.write(server.request(2, "shutdown", None))
+        assert server.answer_to(2)["error"]["code"] == -32002
+        server.send(_did_open(uri, INVENTORY))  # dropped
+        server.initialize()
+        server.write(server.request(3, "textDocument/codeAction", _listing(uri, 7, 7)))
+        assert server.answer_to(3)["result"] is None  # the document was never opened
+        server.send(_did_open(uri, INVENTORY))
+        server.write(server.request(4, "textDocument/codeAction", _listing(uri, 7, 7)))
+        assert server.answer_to(4)["result"]
+        assert "Traceback" not in server.stderr
+        assert server.close() == 0
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("shutdown", [True, False], ids=["after shutdown", "without shutdown"])
+def test_exit_code_says_whether_shutdown_came_first(
+    shutdown: bool, server_env: dict[str, str]
+) -> None:
+    """``exit`` ends the server with 0 after ``shutdown`` and with 1 without it (the LSP)."""
+    server = RawServer(server_env)
+    try:
+        server.initialize()
+        if shutdown:
+            server.write(server.request(1, "shutdown", None))
+            assert server.answer_to(1)["result"] is None
+        server.send({"jsonrpc": "2.0", "method": "exit"})
+        assert server.process.wait(timeout=10) == (0 if shutdown else 1)
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize(
+    "msg_id", [{"a": 1}, [1], True, 1.5, None], ids=["object", "array", "bool", "float", "null"]
+)
+def test_a_request_id_that_is_not_an_integer_or_string_gets_an_invalid_request_answer(
+    msg_id: Any, server_env: dict[str, str], tmp_path: Path
+) -> None:
+    """JSON-RPC: an invalid request is answered with error -32600 and ``"id": null``; the
+    server logs one line and keeps serving."""
+    uri = (tmp_path / "inventory.py").as_uri()
+    server = RawServer(server_env)
+    try:
+        server.initialize()
+        server.send(_did_open(uri, INVENTORY))
+        for method, params in (
+            ("textDocument/codeAction", _listing(uri, 7, 7)),
+            ("shutdown", None),
+        ):
+            server.send({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+            answer = server.wait_for(lambda m: m.get("id", 0) != 0 and "method" not in m)
+            assert answer == {
+                "jsonrpc": "2.0",
+                "id": None,
+                "error": {
+                    "code": -32600,
+                    "message": "invalid request: its id must be an integer or a string",
+                },
+            }
+            server.received.remove(answer)
+        # an answer from the editor with such an id is dropped with a log line
+        server.send({"jsonrpc": "2.0", "id": msg_id, "result": None})
+        server.write(server.request(5, "textDocument/codeAction", _listing(uri, 7, 7)))
+        assert server.answer_to(5)["result"]
+        assert not [m for m in server.received if m.get("method") == "window/showMessage"]
+        assert "Traceback" not in server.stderr
+        assert "ignored a message whose id is not an integer or a string" in server.stderr
+    finally:
+        server.close()

@@ -22,6 +22,8 @@ from blitzls.files import EXIT_NOT_WRITABLE, MAX_FILE_BYTES
 from tests.conftest import CLI_COMMAND
 from tests.e2e.samples import INVENTORY, REPLY_SHAPES, expected_inventory
 from tests.e2e.test_cli_run import LINES, blitzls
+from tests.support.cli import run_command
+from tests.support.isolation import TinyDisk, skip_without_namespaces
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
 NOBODY = 65534
@@ -116,6 +118,29 @@ def test_a_read_only_file_is_refused_before_any_request_even_for_root(
     assert "+        total += " in done.stdout
 
 
+@pytest.mark.needs("namespaces")
+def test_a_file_on_a_read_only_file_system_is_refused_as_such(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    """A writable file (0644, root's own) on a file system mounted read-only: refused before
+    any request, naming the file system rather than the user's rights."""
+    skip_without_namespaces()
+    with TinyDisk(tmp_path / "disk", size_kib=256) as disk:
+        disk.inside("inventory.py").write_text(INVENTORY, encoding="utf-8")
+        disk.inside("inventory.py").chmod(0o644)
+        disk.remount_read_only()
+        path = disk.mountpoint / "inventory.py"
+        command = [*CLI_COMMAND, "run", "pseudocode", str(path), "--lines", LINES, "--write"]
+        done = run_command(disk.command(command), server_env)
+        assert done.returncode == EXIT_NOT_WRITABLE, done.stderr
+        assert done.stderr.strip() == (
+            f"blitzls: {path} is on a read-only file system; nothing was sent or written"
+        )
+        assert disk.inside("inventory.py").read_text(encoding="utf-8") == INVENTORY
+    assert model_server.request_count == 0
+
+
+@pytest.mark.needs("root")
 def test_root_keeps_another_users_owner_group_and_mode(
     tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
 ) -> None:
@@ -132,6 +157,7 @@ def test_root_keeps_another_users_owner_group_and_mode(
     assert owner_and_mode(path) == (NOBODY, NOBODY, 0o640)
 
 
+@pytest.mark.needs("root")
 def test_a_file_the_user_may_not_write_is_refused(
     shared: tuple[Path, dict[str, str]], model_server: ScriptedModelServer
 ) -> None:
@@ -149,6 +175,7 @@ def test_a_file_the_user_may_not_write_is_refused(
     assert not list(directory.glob(".inventory.py.*"))
 
 
+@pytest.mark.needs("root")
 def test_the_users_own_read_only_file_is_refused(
     shared: tuple[Path, dict[str, str]], model_server: ScriptedModelServer
 ) -> None:
@@ -165,6 +192,7 @@ def test_the_users_own_read_only_file_is_refused(
     assert model_server.request_count == 0
 
 
+@pytest.mark.needs("root")
 def test_a_shared_writable_file_is_written_in_place_keeping_its_owner(
     shared: tuple[Path, dict[str, str]], model_server: ScriptedModelServer
 ) -> None:

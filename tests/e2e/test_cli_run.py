@@ -233,3 +233,23 @@ def test_file_changed_on_disk_meanwhile_is_not_overwritten(
     assert process.returncode == 12, stderr
     assert "changed on disk" in stderr
     assert inventory.read_text(encoding="utf-8") == edited_by_user
+
+
+def test_file_deleted_meanwhile_counts_as_changed_on_disk(
+    inventory: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    """The file is deleted while the model answers: exit 12 like any change on disk, and
+    the file is not written back."""
+
+    def delete_then_answer(body: dict[str, object]) -> Reply:
+        inventory.unlink()
+        return Reply(content=REPLY_SHAPES["fenced"])
+
+    model_server.responder = delete_then_answer
+    done = blitzls(server_env, "run", "pseudocode", str(inventory), "--lines", LINES, "--write")
+    assert done.returncode == 12, done.stderr
+    assert done.stderr.strip() == (
+        f"blitzls: {inventory} changed on disk while the model was answering (it was "
+        "deleted); nothing was written"
+    )
+    assert not inventory.exists()

@@ -25,6 +25,8 @@ from tests.support.isolation import TinyDisk, skip_without_namespaces
 from tests.support.lsp import apply_text_edits, capabilities, edits_of, lsp_session
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
+pytestmark = pytest.mark.needs("namespaces")
+
 
 @pytest.fixture
 def disk(tmp_path: Path) -> Iterator[TinyDisk]:

@@ -169,7 +169,10 @@ def find_emacs() -> tuple[str | None, str]:
 
 
 EMACS, WHY_NOT = find_emacs()
-pytestmark = pytest.mark.skipif(EMACS is None, reason=f"needs Emacs with Eglot: {WHY_NOT}")
+pytestmark = [
+    pytest.mark.needs("emacs"),
+    pytest.mark.skipif(EMACS is None, reason=f"needs Emacs with Eglot: {WHY_NOT}"),
+]
 
 
 def write_wrapper(bin_dir: Path) -> None:

@@ -7,9 +7,12 @@ import os
 import pty
 import subprocess
 import time
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from blitzls.lsp.features.prefetch import PREFETCH_IDLE_SECONDS
@@ -22,6 +25,7 @@ from tests.support.scripted_model import Reply, ScriptedModelServer
 
 HELD_BACK = "blitzls: prefetch held back: prefetchPerMinute (1) reached"
 SLOW = Reply(content=REPLY_SHAPES["fenced"], chunk_chars=2, chunk_delay=0.05)
+REQUEST_CANCELLED = -32800  # the answer to a request whose work was cancelled
 
 # An answer still streaming when the test cancels it: a fence that never closes (a complete
 # code block would end the stream early by itself), ~10 s at 0.05 s a chunk.
@@ -30,6 +34,15 @@ STILL_STREAMING = "```python\n" + "    total = 0\n" * 200
 
 def progress_values(client: LanguageClient) -> list[object]:
     return [value for values in client.progress_reports.values() for value in values]
+
+
+async def answer_of(request: Awaitable[Any], timeout: float = 5.0) -> Any:
+    """The answer to a request: its result, or the JSON-RPC error it was answered with. A
+    request left unanswered fails the test (``TimeoutError`` is not caught)."""
+    try:
+        return await asyncio.wait_for(request, timeout=timeout)
+    except JsonRpcException as exc:
+        return exc
 
 
 async def wait_for(predicate: object, timeout: float = 5.0) -> None:
@@ -176,11 +189,8 @@ async def test_cancel_request_closes_the_stream_and_applies_nothing(
         await asyncio.sleep(0.3)
         cancelled_at = time.monotonic()
         client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="resolve-1"))
-        try:
-            result = await asyncio.wait_for(asyncio.wrap_future(pending), timeout=5)
-        except Exception as exc:  # the cancelled request answers with an error
-            result = exc
-        assert not isinstance(result, types.CodeAction) or result.edit is None
+        result = await answer_of(asyncio.wrap_future(pending))
+        assert isinstance(result, JsonRpcException) and result.code == REQUEST_CANCELLED, result
         await asyncio.to_thread(model_server.wait_closed_early, 1, 2.0)
         (record,) = model_server.requests
         assert record.closed_at is not None
@@ -203,11 +213,8 @@ async def test_progress_cancel_button_stops_the_action(
         (token,) = list(client.progress_reports)
         cancelled_at = time.monotonic()
         client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
-        try:
-            result = await asyncio.wait_for(pending, timeout=5)
-        except Exception as exc:
-            result = exc
-        assert not isinstance(result, types.CodeAction) or result.edit is None
+        result = await answer_of(pending)
+        assert isinstance(result, JsonRpcException) and result.code == REQUEST_CANCELLED, result
         await asyncio.to_thread(model_server.wait_closed_early, 1, 2.0)
         (record,) = model_server.requests
         assert record.closed_at is not None and record.closed_at - cancelled_at < 0.5
@@ -229,11 +236,8 @@ async def test_newer_request_for_the_same_range_supersedes_the_running_one(
         await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
         second = await client.code_action_resolve_async(action)
         assert second.edit is not None
-        try:
-            earlier = await asyncio.wait_for(first, timeout=5)
-        except Exception as exc:
-            earlier = exc
-        assert not isinstance(earlier, types.CodeAction) or earlier.edit is None
+        earlier = await answer_of(first)
+        assert isinstance(earlier, JsonRpcException) and earlier.code == REQUEST_CANCELLED, earlier
         assert model_server.requests[0].closed_at is not None
         edits, _ = edits_of(second.edit, uri)
         assert apply_text_edits(INVENTORY, edits, "utf-16") == expected_inventory()

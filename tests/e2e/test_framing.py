@@ -77,3 +77,19 @@ def test_end_of_input_inside_a_body_ends_the_server(server_env: dict[str, str]) 
     raw.process.stdin.close()
     assert raw.process.wait(timeout=10) is not None
     assert "Traceback" not in raw.stderr
+
+
+@pytest.mark.parametrize(
+    "body", [b"{not json at all}", b'{"jsonrpc": "2.0", "id": 1,}', b"{\xff\xfe}"],
+    ids=["not json", "trailing comma", "not utf-8"],
+)  # fmt: skip
+def test_a_well_framed_body_that_is_not_json_is_logged_not_shown(
+    body: bytes, server: RawServer
+) -> None:
+    """A correctly framed body that does not parse: one log line, no "Error in server"
+    message popping up in the editor, and the next request is answered."""
+    server.write(frame(body) + server.request(7, "textDocument/codeAction", LISTING))
+    assert server.answer_to(7)["result"] is None
+    assert not [m for m in server.received if m.get("method") == "window/showMessage"]
+    assert f"skipped a {len(body)}-byte message that is not JSON (" in server.stderr
+    assert "Traceback" not in server.stderr

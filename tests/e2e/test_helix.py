@@ -24,10 +24,13 @@ from tests.support.scripted_model import Reply, ScriptedModelServer
 
 HX = os.environ.get("BLITZLS_HX") or shutil.which("hx")
 TMUX = shutil.which("tmux")
-pytestmark = pytest.mark.skipif(
-    HX is None or TMUX is None,
-    reason="needs Helix (BLITZLS_HX, or hx on PATH: .ci/install-helix DIR) and tmux",
-)
+pytestmark = [
+    pytest.mark.needs("helix"),
+    pytest.mark.skipif(
+        HX is None or TMUX is None,
+        reason="needs Helix (BLITZLS_HX, or hx on PATH: .ci/install-helix DIR) and tmux",
+    ),
+]
 
 
 class Pane:

@@ -261,6 +261,97 @@ async def test_change_elsewhere_reanchors_onto_the_new_version(
         assert new_text == "import math\n" + expected_inventory()
 
 
+IMPORTS = "import math\nimport os\nimport sys\n"
+
+
+def reopen(client: LanguageClient, uri: str, text: str, version: int) -> None:
+    """Close the document and open it again with ``text`` at ``version``."""
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    open_document(client, uri, text, version)
+
+
+@pytest.mark.parametrize("preset", ["vscode", "neovim"])
+async def test_a_reopened_document_with_the_same_version_gets_a_reanchored_edit(
+    preset: str, server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    """The editor reopens the file at version 1 with three imports on top while the model
+    answers: the edit lands on the pseudocode where it is now, not at its old lines."""
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"], chunk_chars=4, chunk_delay=0.05))
+    async with lsp_session(server_env, capabilities(preset)) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        pending = asyncio.ensure_future(client.code_action_resolve_async(action))
+        await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
+        reopen(client, uri, IMPORTS + INVENTORY, 1)
+        resolved = await pending
+        assert resolved.edit is not None, client.messages
+        edits, version = edits_of(resolved.edit, uri)
+        assert version == (1 if preset == "vscode" else None)  # Neovim's: plain ``changes``
+        new_text = apply_text_edits(IMPORTS + INVENTORY, edits, encoding_of(client))
+        assert new_text == IMPORTS + expected_inventory()
+
+
+@pytest.mark.parametrize(
+    ("where", "start", "end", "text"),
+    [
+        pytest.param("above", (0, 0), (0, 0), IMPORTS, id="above"),
+        pytest.param(
+            "inside", (PSEUDOCODE_LINES[0], 6), (PSEUDOCODE_LINES[0], 9), "sum", id="inside"
+        ),
+    ],
+)
+async def test_a_change_that_keeps_the_version_number_is_not_edited_at_stale_offsets(
+    where: str,
+    start: tuple[int, int],
+    end: tuple[int, int],
+    text: str,
+    server_env: dict[str, str],
+    model_server: ScriptedModelServer,
+    tmp_path: Path,
+) -> None:
+    """A ``didChange`` that does not raise the version: re-anchored, or refused when the
+    lines the model saw changed."""
+    uri = (tmp_path / "inventory.py").as_uri()
+    model_server.enqueue(Reply(content=REPLY_SHAPES["fenced"], chunk_chars=4, chunk_delay=0.05))
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        pending = asyncio.ensure_future(client.code_action_resolve_async(action))
+        await asyncio.to_thread(model_server.wait_for_requests, 1, 5.0)
+        change(client, uri, 1, start, end, text)
+        resolved = await pending
+        if where == "above":
+            assert resolved.edit is not None, client.messages
+            edits, version = edits_of(resolved.edit, uri)
+            assert version == 1
+            new_text = apply_text_edits(IMPORTS + INVENTORY, edits, "utf-16")
+            assert new_text == IMPORTS + expected_inventory()
+        else:
+            assert resolved.edit is None
+            await wait_for_message(client)
+            assert [m.message for m in client.messages] == [CHANGED_MEANWHILE]
+
+
+async def test_an_action_offered_before_a_reopen_at_the_same_version_is_refused(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    """Offered on version 1, chosen after the file was reopened at version 1 with other
+    text: its lines now hold other code, so it is refused before any model call."""
+    uri = (tmp_path / "inventory.py").as_uri()
+    async with lsp_session(server_env, capabilities("vscode")) as client:
+        open_document(client, uri, INVENTORY)
+        (action,) = await actions_at(client, uri, (PSEUDOCODE_LINES[0], 0))
+        reopen(client, uri, IMPORTS + INVENTORY, 1)
+        resolved = await client.code_action_resolve_async(action)
+        assert resolved.edit is None
+        await wait_for_message(client)
+        assert [m.message for m in client.messages] == [CHANGED_SINCE_OFFERED]
+    assert model_server.request_count == 0
+
+
 async def test_client_without_resolve_support_gets_a_command_that_applies_the_edit(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:

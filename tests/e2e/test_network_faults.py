@@ -41,6 +41,8 @@ from tests.support.isolation import (
 from tests.support.lsp import apply_text_edits, capabilities, edits_of, lsp_session
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
+pytestmark = pytest.mark.needs("namespaces")  # the tests that use them skip without
+
 BOGUS_HOST = "model-endpoint.blitzls-test.invalid"
 BOGUS_URL = f"http://{BOGUS_HOST}:8080/v1"
 DNS_FAULTS = {

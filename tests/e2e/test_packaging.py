@@ -68,6 +68,7 @@ def test_wheel_holds_the_package_and_nothing_else(wheel: Path) -> None:
         "diskcache",
         "lsprotocol",
         "openai",
+        "pyflakes",
         "pygls",
         "tree-sitter",
     ]

@@ -62,6 +62,7 @@ CASES: dict[str, Case] = {
     "redact": Case("true", "false", "true"),
     "respect_gitignore": Case("true", "false", "true"),
     "edit_format": Case(None, '"rewrite"', "auto"),
+    "model_class": Case(None, '"capable"', "auto"),
     "context": Case(None, '"file"', "auto"),
     "action_timeout": Case("20", "3600", "20.0"),
 }

@@ -90,3 +90,130 @@ def test_every_main_credential_shape_is_redacted_in_the_request_body(
     edited = path.read_text(encoding="utf-8")
     assert all(secret in edited for secret in SECRETS)  # the file keeps its secrets
     assert "total += item" in edited
+
+
+# --- configuration formats, shell commands and credential files (fake values, in pieces) ---
+
+HEX40 = "9f86d081884c7d659a2f" + "eaa0c55ad015a3bf4f1b"
+TWILIO = "SK" + "2b7e151628aed2a6abf7" + "158809cf4f3c"
+DISCORD = "MTk4NjIyNDgzNDcxOTI1MjQ4" + ".Cl2FMQ." + "ZnCjm1XVW7vRze4b7Cq4se7kKWs"
+SAS_SIG = "TU%2BYXGW4h4j9WfoEx2k" + "%2Bxqbizbfu2juvwujLsjX9Gjg%3D"
+SAS_SIG_URL = "bmHHlXruk%2FzSz1vrVJZ" + "lD8p8rwILT0uS5PGhS9V4Sf4%3D"
+FORMATS: dict[str, tuple[str, list[str]]] = {
+    "docker-compose.yml": (
+        "services:\n"
+        "  db:\n"
+        "    image: postgres:16\n"
+        "    environment:\n"
+        "      POSTGRES_PASSWORD: pg-S3cret-1\n"
+        "  api:\n"
+        "    env:\n"
+        "      - name: DB_PASSWORD\n"
+        "        value: k8s-S3cret-2\n"
+        "    config:\n"
+        "      password: yaml-S3cret-3\n"
+        "      api_key: yaml-Key-4\n"
+        "      token: yaml-Token-5\n",
+        ["pg-S3cret-1", "k8s-S3cret-2", "yaml-S3cret-3", "yaml-Key-4", "yaml-Token-5"],
+    ),
+    "application.properties": (
+        "spring.datasource.url=jdbc:postgresql://db/app\n"
+        "spring.datasource.password=props-S3cret-6\n",
+        ["props-S3cret-6"],
+    ),
+    "settings.ini": ("[database]\nuser = app\npassword = ini-S3cret-7\n", ["ini-S3cret-7"]),
+    "deploy.sh": (
+        "#!/bin/sh\n"
+        "curl -u admin:curl-S3cret-8 https://api.example.com/v1/deploy\n"
+        'az storage blob upload --connection-string "BlobEndpoint=https://acct.blob.core'
+        ".windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b&srt=co&sp=rwl"
+        f'&se=2026-01-01T00:00:00Z&sig={SAS_SIG}"\n'
+        f'curl "https://acct.blob.core.windows.net/c/b.txt?sv=2022-11-02&sr=b&sig={SAS_SIG_URL}"\n'
+        "cat > ~/.netrc <<EOF\n"
+        "machine api.example.com login deploy password netrc-S3cret-9\n"
+        "EOF\n"
+        'echo "db.internal:5432:app:admin:pgpass-S3cret-10" > ~/.pgpass\n',
+        ["curl-S3cret-8", SAS_SIG, SAS_SIG_URL, "netrc-S3cret-9", "pgpass-S3cret-10"],
+    ),
+    "keys.py": (
+        f'TOKEN_HEX = "{HEX40}"\n'
+        'db_password = "hunter2"\n'
+        f'TWILIO_SID = "{TWILIO}"\n'
+        f'bot.run("{DISCORD}")\n',
+        [HEX40, '"hunter2"', TWILIO, DISCORD],
+    ),
+}
+
+
+def sent_text(model_server: ScriptedModelServer) -> str:
+    return "\n".join(json.dumps(r.body, ensure_ascii=False) for r in model_server.requests)
+
+
+def leaked(secrets: list[str], sent: str) -> list[str]:
+    return [secret for secret in secrets if secret in sent or json.dumps(secret)[1:-1] in sent]
+
+
+def test_secrets_in_configuration_formats_and_shell_commands_are_redacted(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    model_server.responder = lambda body: Reply(content="```\nchanged = 1\n```\n")
+    env = {**server_env, "BLITZLS_CONTEXT": "file"}
+    found: dict[str, list[str]] = {}
+    for name, (text, secrets) in FORMATS.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        before = len(model_server.requests)
+        done = blitzls(env, "run", "edit", str(path), "--instruction", "tidy this up")
+        assert len(model_server.requests) > before, (name, done.stderr)
+        found[name] = leaked(secrets, sent_text(model_server))
+        assert path.read_text(encoding="utf-8") == text
+    assert found == {name: [] for name in FORMATS}
+    assert REDACTION in sent_text(model_server)
+
+
+def test_an_unquoted_password_in_an_ai_instruction_is_redacted_everywhere_it_is_sent(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    path = tmp_path / "db.py"
+    path.write_text(
+        "def connect(host):\n"
+        "    # ai! connect as admin with password: instr-S3cret-11\n"
+        "    return None\n",
+        encoding="utf-8",
+    )
+    model_server.responder = lambda body: Reply(content="```python\nx = (\n```\n")
+    env = {**server_env, "BLITZLS_CONTEXT": "file"}
+    done = blitzls(env, "run", "instruction", str(path))
+    assert model_server.requests, done.stderr
+    sent = sent_text(model_server)
+    assert leaked(["instr-S3cret-11"], sent) == [] and REDACTION in sent
+
+
+CREDENTIAL_FILES = [
+    ".aws/credentials",
+    ".ssh/id_ecdsa",
+    ".ssh/id_ed25519_sk",
+    "deploy/id_dsa",
+    ".netrc",
+    ".pgpass",
+    ".git-credentials",
+    ".npmrc",
+    ".pypirc",
+    "infra/prod.tfvars",
+    "credentials.json",
+]
+
+
+def test_credential_files_are_never_sent(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    refused = []
+    for name in CREDENTIAL_FILES:
+        path = tmp_path / "home" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("key = value\nother = 2\n", encoding="utf-8")
+        done = blitzls(server_env, "run", "edit", str(path), "--instruction", "tidy")
+        if done.returncode == 3 and "excluded from model requests" in done.stderr:
+            refused.append(name)
+    assert refused == CREDENTIAL_FILES
+    assert model_server.requests == []

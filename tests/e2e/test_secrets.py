@@ -190,6 +190,7 @@ def test_user_exclude_patterns_from_the_environment(
     assert model_server.request_count == 1
 
 
+@pytest.mark.needs("git")
 def test_respect_gitignore_refuses_ignored_files(
     tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
 ) -> None:

@@ -8,7 +8,8 @@
   namespace needed).
 - :class:`TinyDisk` mounts a small tmpfs in a private mount namespace; commands wrapped by
   :meth:`TinyDisk.command` see it, the rest of the machine does not. :meth:`TinyDisk.fill`
-  fills it up, so writes there fail with a real ``ENOSPC``.
+  fills it up, so writes there fail with a real ``ENOSPC``; :meth:`TinyDisk.remount_read_only`
+  makes them fail with ``EROFS``.
 
 The namespace helpers need the right to create namespaces (root here) and ``unshare``,
 ``ip``, ``mount`` and ``nsenter``; :func:`namespace_problem` says why not, after trying once.
@@ -201,6 +202,14 @@ class TinyDisk:
     def free_bytes(self) -> int:
         stats = os.statvfs(self.inside())
         return stats.f_bavail * stats.f_frsize
+
+    def remount_read_only(self) -> None:
+        """Make the tmpfs read-only: writes there fail with a real ``EROFS``, even for root."""
+        subprocess.run(
+            self.command([_tool("mount"), "-o", "remount,ro", str(self.mountpoint)]),
+            check=True,
+            capture_output=True,
+        )
 
     def fill(self) -> None:
         """Write zeros to a file on the tmpfs until the disk is full."""

@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_MODELS = ("grok-code-fast-1", "test-model")
 CHARS_PER_TOKEN = 4
@@ -151,6 +152,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # keep test output clean
+
+    def parse_request(self) -> bool:
+        """Also take requests the way a client sends them through an HTTP proxy (``POST
+        http://api.example.test/v1/chat/completions``): with ``HTTP_PROXY`` pointing here, a
+        test gives blitzls an endpoint that is not on this machine (a hosted model) and still
+        answers it on loopback. The ``host`` header keeps the host asked for."""
+        if not super().parse_request():
+            return False
+        if self.path.startswith(("http://", "https://")):
+            target = urlsplit(self.path)
+            self.path = target.path + (f"?{target.query}" if target.query else "")
+        return True
 
     def _peer_closed(self) -> bool:
         """True if the client closed its side (EOF is readable without blocking)."""

@@ -7,11 +7,13 @@ import pytest
 from blitzls.actions import (
     BUILTIN_ACTIONS,
     PLACEHOLDERS,
+    PROJECT_PROMPT_LIMIT,
     TITLE_PLACEHOLDERS,
     all_actions,
     check_template,
     find_action,
     parse_user_actions,
+    project_action_problem,
 )
 
 
@@ -121,3 +123,27 @@ def test_a_template_that_could_fail_is_refused_at_load_time(
 def test_valid_templates_pass_and_fill_in(template: str) -> None:
     check_template(template, PLACEHOLDERS, "prompt")
     check_template("Run: {instruction!r} {message:.40}", TITLE_PLACEHOLDERS, "title")
+
+
+def action(**fields: str) -> dict[str, str]:
+    return {"id": "tests", "title": "Write tests", "prompt": "Test {selection}", **fields}
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({}, None),
+        ({"kind": "quickfix.tests"}, None),
+        ({"prompt": "x" * PROJECT_PROMPT_LIMIT}, None),
+        ({"id": "simplify"}, "may not replace the built-in action 'simplify'"),
+        ({"title": " add A DOCSTRING"}, "may not use the title of the built-in action 'docstring'"),
+        ({"kind": "source"}, "source.* kind ('source')"),
+        ({"kind": "source.organizeImports"}, "source.* kind ('source.organizeImports')"),
+        ({"prompt": "{file} {file}"}, "uses {file} 2 times"),
+        ({"prompt": "x" * (PROJECT_PROMPT_LIMIT + 1)}, "may have at most 1,190"),
+        ({"prompt": "{nope}"}, None),  # malformed: parse_user_actions reports it
+    ],
+)
+def test_what_a_project_file_may_not_define(fields: dict[str, str], reason: str | None) -> None:
+    found = project_action_problem(action(**fields))
+    assert found == reason if reason is None else reason in (found or ""), found

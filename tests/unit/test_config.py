@@ -11,9 +11,14 @@ from blitzls.config import (
     LOCAL_API_KEY,
     PROVIDERS,
     Settings,
+    api_key,
+    cache_dir,
+    effective_model,
     from_environment,
     is_loopback,
     merge,
+    missing_key_message,
+    uses_embedded_model,
 )
 
 
@@ -59,18 +64,18 @@ def test_booleans_are_not_numbers() -> None:
 
 def test_api_key_sources(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XAI_API_KEY", raising=False)
-    assert Settings().resolved_api_key() == ""
+    assert api_key(Settings()) == ""
     monkeypatch.setenv("XAI_API_KEY", "xai-from-env")
-    assert Settings().resolved_api_key() == "xai-from-env"
-    assert Settings(api_key="explicit").resolved_api_key() == "explicit"
+    assert api_key(Settings()) == "xai-from-env"
+    assert api_key(Settings(api_key="explicit")) == "explicit"
     monkeypatch.setenv("MY_KEY", "mine")
-    assert Settings(api_key_env="MY_KEY").resolved_api_key() == "mine"
+    assert api_key(Settings(api_key_env="MY_KEY")) == "mine"
 
 
 def test_loopback_endpoints_need_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XAI_API_KEY", raising=False)
     local = Settings(base_url="http://127.0.0.1:11434/v1")
-    assert local.resolved_api_key() == LOCAL_API_KEY
+    assert api_key(local) == LOCAL_API_KEY
     assert is_loopback("http://localhost:8080/v1") and is_loopback("http://[::1]:80/v1")
     assert not is_loopback("https://api.x.ai/v1")
 
@@ -78,14 +83,14 @@ def test_loopback_endpoints_need_no_key(monkeypatch: pytest.MonkeyPatch) -> None
 def test_key_is_not_in_repr_and_missing_key_message_says_what_to_set() -> None:
     settings = Settings(api_key="sk-secret")
     assert "sk-secret" not in repr(settings)
-    message = Settings().missing_key_message()
+    message = missing_key_message(Settings())
     assert "api.x.ai" in message and "XAI_API_KEY" in message and "BLITZLS_API_KEY" in message
 
 
 def test_cache_dir_override_and_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    assert Settings(cache_dir=str(tmp_path)).resolved_cache_dir() == tmp_path
+    assert cache_dir(Settings(cache_dir=str(tmp_path))) == tmp_path
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert Settings().resolved_cache_dir() == tmp_path / "xdg" / "blitzls" / "replies"
+    assert cache_dir(Settings()) == tmp_path / "xdg" / "blitzls" / "replies"
 
 
 def test_provider_preset_fills_endpoint_key_variable_and_model() -> None:
@@ -124,9 +129,9 @@ def test_every_preset_is_complete_and_local_ones_need_no_key(
         settings, _ = merge(Settings(), {"provider": name})
         assert settings.model == preset["model"]
         if name in ("ollama", "llamacpp", "vllm", "local"):
-            assert settings.resolved_api_key() == LOCAL_API_KEY, name
+            assert api_key(settings) == LOCAL_API_KEY, name
     local, _ = merge(Settings(), {"provider": "local"})
-    assert local.base_url == EMBEDDED_BASE_URL and local.uses_embedded_model()
+    assert local.base_url == EMBEDDED_BASE_URL and uses_embedded_model(local)
 
 
 def test_unknown_provider_and_empty_values() -> None:
@@ -161,17 +166,17 @@ def test_embedded_model_is_the_default_only_without_endpoint_or_key(
 
     monkeypatch.delenv("XAI_API_KEY", raising=False)
     monkeypatch.setattr(blitzls.local, "unavailable_reason", lambda path="": None)
-    assert Settings().uses_embedded_model()
-    assert Settings().effective_model() != Settings().model
+    assert uses_embedded_model(Settings())
+    assert effective_model(Settings()) != Settings().model
     monkeypatch.setenv("XAI_API_KEY", "xai-key")
-    assert not Settings().uses_embedded_model()
+    assert not uses_embedded_model(Settings())
     monkeypatch.delenv("XAI_API_KEY")
     ollama, _ = merge(Settings(), {"provider": "ollama"})
-    assert not ollama.uses_embedded_model()
+    assert not uses_embedded_model(ollama)
     explicit, _ = merge(Settings(), {"baseUrl": "https://example.test/v1"})
-    assert not explicit.uses_embedded_model()
+    assert not uses_embedded_model(explicit)
     monkeypatch.setattr(blitzls.local, "unavailable_reason", lambda path="": "not installed")
-    assert not Settings().uses_embedded_model()
+    assert not uses_embedded_model(Settings())
 
 
 def test_the_placeholder_key_is_known_to_the_error_messages() -> None:

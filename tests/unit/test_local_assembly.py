@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from blitzls.config import Settings
+from blitzls.config import Settings, effective_model
 from blitzls.local import registry_spec, unavailable_reason
 from blitzls.local.assemble import (
     AssemblyError,
@@ -261,6 +261,6 @@ def test_requests_name_the_model_that_local_model_chooses() -> None:
         ("/models/my-coder.Q5_K_M.gguf", "my-coder.Q5_K_M"),
     ):
         settings, problems = merge(Settings(), {"provider": "local", "local_model": setting})
-        assert problems == [] and settings.effective_model() == name
+        assert problems == [] and effective_model(settings) == name
     explicit, _ = merge(Settings(), {"provider": "local", "model": "mine"})
-    assert explicit.effective_model() == "mine"
+    assert effective_model(explicit) == "mine"

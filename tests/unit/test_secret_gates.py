@@ -17,27 +17,27 @@ import pytest
 
 from blitzls import secrets
 from blitzls.secrets import SHAPES, SecretShape, redact
-from tests.unit.test_secret_shapes import EXAMPLES, ORDINARY
+from tests.unit.test_secret_shapes import EXAMPLES, ORDINARY, ORDINARY_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
 
-def plain_spans(text: str) -> list[tuple[int, int]]:
+def plain_spans(text: str, code: bool = False) -> list[tuple[int, int]]:
     """What redaction finds when every pattern scans the whole text."""
     found = []
     for shape in SHAPES:
+        if shape.unquoted and code:
+            continue
         for match in shape.pattern.finditer(text):
-            group = next((g for g in ("v", "w") if match.groupdict().get(g) is not None), None)
-            value = match.group(group) if group else match.group()
-            if shape.skip is not None and shape.skip.match(value):
-                continue
-            found.append(match.span(group) if group else match.span())
+            span = shape.span(match)
+            if span is not None:
+                found.append(span)
     return sorted(found)
 
 
-def gated_spans(text: str) -> list[tuple[int, int]]:
-    return sorted(secrets._spans(text))
+def gated_spans(text: str, code: bool = False) -> list[tuple[int, int]]:
+    return sorted(secrets._spans(text, code))
 
 
 SAMPLES = [text for cases in EXAMPLES.values() for text, _ in cases]
@@ -67,15 +67,23 @@ def texts() -> Iterator[str]:
 @pytest.mark.parametrize("text", list(texts()))
 def test_gated_scan_finds_what_a_plain_scan_finds(text: str) -> None:
     assert gated_spans(text) == plain_spans(text)
+    assert gated_spans(text, code=True) == plain_spans(text, code=True)
 
 
 def test_random_mixtures_of_secrets_and_code() -> None:
     rng = random.Random(7)
-    pieces = [*SAMPLES, *ORDINARY.splitlines(), "password", "TOKEN=", "Private-MAC: ", "://"]
+    pieces = [
+        *SAMPLES,
+        *ORDINARY.splitlines(),
+        *ORDINARY_CONFIG.splitlines(),
+        *("password", "TOKEN=", "Private-MAC: ", "://", "curl", "machine", "pgpass", "sig="),
+        *("name: x_token", "value: ", "password: ", " -u ", "MT", "SK", ": "),
+    ]
     breaks = ["\n", "\r\n", "\r", " ", "", "\n\n"]
-    for _ in range(400):
+    for _ in range(600):
         text = "".join(rng.choice(pieces) + rng.choice(breaks) for _ in range(rng.randint(1, 12)))
         assert gated_spans(text) == plain_spans(text), text
+        assert gated_spans(text, code=True) == plain_spans(text, code=True), text
 
 
 @pytest.mark.parametrize(
@@ -130,6 +138,7 @@ def test_folding_keeps_offsets_and_line_breaks() -> None:
 def test_real_files(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert gated_spans(text) == plain_spans(text)
+    assert gated_spans(text, code=True) == plain_spans(text, code=True)
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: s.name[:40])

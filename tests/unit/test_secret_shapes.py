@@ -9,13 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from blitzls.secrets import REDACTION, SHAPES, redact
+from blitzls.secrets import REDACTION, SHAPES, quotes_required, redact
 
 ROOT = Path(__file__).resolve().parents[2]
 B64 = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun"
 AWS_ID = "AKIA" + "IOSFODNN7EXAMPLE"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY"
 STRIPE_BODY = "51H8abcdEFGH" + "1234ijklMNOP"
+HEX40 = "9f86d081884c7d659a2f" + "eaa0c55ad015a3bf4f1b"
+SAS_SIG = "TU%2BYXGW4h4j9WfoEx2k" + "%2Bxqbizbfu2juvwujLsjX9Gjg%3D"
+TWILIO = "SK" + "2b7e151628aed2a6abf7" + "158809cf4f3c"
+DISCORD = "MTk4NjIyNDgzNDcxOTI1MjQ4" + ".Cl2FMQ." + "ZnCjm1XVW7vRze4b7Cq4se7kKWs"
 
 
 def block(begin: str, end: str) -> str:
@@ -122,6 +126,48 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
         ('DB_PASSWORD = "hunter2hunter2"', "hunter2hunter2"),
         ('{"api_key": "abcd1234efgh5678"}', "abcd1234efgh5678"),
     ],
+    "quoted password of any length": [
+        ('db_password = "hunter2"', '"hunter2"'),
+        ("{'password': 'pw1'}", "'pw1'"),
+        ('$DB_PASSWD => "s3cr"', '"s3cr"'),
+    ],
+    "value of a name holding a secret word, high entropy": [
+        (f'TOKEN_HEX = "{HEX40}"', HEX40),
+        (f"stripe_secret_v2: {HEX40}", HEX40),
+        (f"API_KEY_PROD={HEX40[:24]}", HEX40[:24]),
+    ],
+    "unquoted value of a secret-named key (YAML, INI, properties, prose)": [
+        ("      POSTGRES_PASSWORD: pg-S3cret-1", "pg-S3cret-1"),
+        ("password: correct horse battery  # the old one", "correct horse battery"),
+        ("  - api_key: yaml-Key-4", "yaml-Key-4"),
+        ("token: tok3n", "tok3n"),
+        ("spring.datasource.password=props-S3cret", "props-S3cret"),
+        ("[db]\npassword = ini-S3cret", "ini-S3cret"),
+        ("connect as admin with password: instr-S3cret", "instr-S3cret"),
+    ],
+    "Kubernetes env value of a secret-named variable": [
+        ("- name: DB_PASSWORD\n  value: k8s-S3cret", "k8s-S3cret"),
+        ('- name: "API_TOKEN"\n  value: "quoted k8s"', "quoted k8s"),
+    ],
+    "curl user and password (-u, --user)": [
+        ("curl -u admin:curl-S3cret https://api.example.com/", "curl-S3cret"),
+        ("curl -s \\\n  --user 'deploy:multi-line-pw' \\\n  https://x/", "multi-line-pw"),
+        ('curl --user="ci:quoted-pw" https://x/', "quoted-pw"),
+    ],
+    ".netrc machine entry password": [
+        ("machine api.example.com login deploy password netrc-S3cret", "netrc-S3cret"),
+        ("machine git.example.com\n  login ci\n  password netrc-two", "netrc-two"),
+    ],
+    ".pgpass line (where the text names pgpass)": [
+        ('echo "db.internal:5432:app:admin:pgpass-S3cret" > ~/.pgpass', "pgpass-S3cret"),
+        ("# PGPASSFILE\n*:*:*:replicator:rep-pw-2", "rep-pw-2"),
+    ],
+    "Azure shared access signature (sig=)": [
+        (f"SharedAccessSignature=sv=2022-11-02&ss=b&srt=co&sp=rwl&sig={SAS_SIG};", SAS_SIG),
+        (f"https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sr=b&sig={SAS_SIG}", SAS_SIG),
+    ],
+    "Twilio API key": [(f'TWILIO_SID = "{TWILIO}"', TWILIO[2:])],
+    "Discord bot token": [(f'bot.run("{DISCORD}")', DISCORD)],
     "unquoted .env-style assignment (PASSWORD=, SECRET=, TOKEN=, API_KEY=, …)": [
         ("DB_PASSWORD=hunter2", "hunter2"),
         ("SECRET=s3cr3t-value", "s3cr3t-value"),
@@ -190,8 +236,52 @@ def login(token: str, password: str) -> bool:
 '''
 
 
+# Configuration and prose that mention secrets without holding any: references, placeholders,
+# booleans, type names, paths, names of other things, a block scalar, curl's allowlist.
+ORDINARY_CONFIG = """\
+token: ${GITHUB_TOKEN}
+password: ${{ secrets.DB_PASSWORD }}
+api_key: <your key>
+secret: true
+token: null
+token: string
+password: |
+  kept in the vault
+access_key: 12345
+credentials: settings.credentials
+max_tokens: 4096
+password_file: /run/secrets/db
+secret_name: prod-db
+token_url: https://auth.example.com/token
+env:
+  - name: DB_PASSWORD
+    valueFrom:
+      secretKeyRef: {name: db, key: password}
+| token | string | The API token |
+`password`: the user's password
+login(token=token, password=password)
+curl -u "$USER:$PASS" https://example.com/
+curl -u admin:changeme http://localhost:8080/
+curl --user "${CI_USER}:${CI_TOKEN}" https://example.com/
+a state machine with a password reset step
+url = "https://example.com/?sig=short"
+"""
+
+
 def test_ordinary_code_mentioning_secrets_is_left_alone() -> None:
-    assert redact(ORDINARY) == (ORDINARY, 0)
+    assert redact(ORDINARY, quotes_required=True) == (ORDINARY, 0)
+
+
+def test_ordinary_configuration_and_prose_mentioning_secrets_is_left_alone() -> None:
+    assert redact(ORDINARY_CONFIG) == (ORDINARY_CONFIG, 0)
+
+
+def test_unquoted_values_count_in_configuration_and_prose_but_not_in_code() -> None:
+    config = "password: hunter2\n"
+    assert redact(config) == ("password: [REDACTED by blitzls]\n", 1)
+    assert redact(config, quotes_required=True) == (config, 0)  # a type annotation in code
+    assert quotes_required("python") and quotes_required("TypeScriptReact")
+    assert not any(map(quotes_required, ["yaml", "ini", "properties", "plaintext", "dotenv"]))
 
 
 def test_blitzls_own_sources_need_almost_no_redaction() -> None:
@@ -202,7 +292,7 @@ def test_blitzls_own_sources_need_almost_no_redaction() -> None:
         if path.name == "secrets.py":
             continue
         text = path.read_text(encoding="utf-8")
-        redacted, _ = redact(text)
+        redacted, _ = redact(text, quotes_required=True)
         changed += [
             f"{path.name}: {line.strip()}"
             for line, shown in zip(text.splitlines(), redacted.splitlines(), strict=True)

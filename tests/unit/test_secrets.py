@@ -215,6 +215,7 @@ def test_user_patterns(path: str, patterns: list[str], expected: str | None) -> 
     assert excluded(path, patterns) == expected
 
 
+@pytest.mark.needs("git")
 def test_git_ignored_asks_git_and_treats_problems_as_not_ignored(tmp_path: Path) -> None:
     import shutil
     import subprocess

@@ -3,6 +3,7 @@ each on its own; and the schema value reads nothing from the environment."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -158,11 +159,22 @@ def test_a_project_layer_keeps_the_users_values_and_adds_exclusions() -> None:
     ]
 
 
-def test_a_broken_project_file_is_named(tmp_path: Path) -> None:
+def test_a_broken_project_file_is_named_and_stops_every_action(tmp_path: Path) -> None:
     (tmp_path / ".blitzls.toml").write_text("max_tokens = \n", encoding="utf-8")
     settings, problems, found = with_project_layer(Settings(), tmp_path / "src" / "a.py")
-    assert found == tmp_path / ".blitzls.toml" and settings == Settings()
-    assert problems[0].startswith(f"cannot read {found}: ")
+    assert found == tmp_path / ".blitzls.toml" and problems == []
+    assert settings == dataclasses.replace(Settings(), refusal=settings.refusal)
+    assert settings.refusal.startswith(f"cannot read the project file {found}: line 1, column ")
+
+
+@pytest.mark.parametrize(
+    "text", ["tool = 3\n# [tool.blitzls]\n", "[tool]\nblitzls = 3  # [tool.blitzls]\n"]
+)
+def test_a_tool_section_that_is_not_a_table_stops_every_action(tmp_path: Path, text: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+    settings, problems, found = with_project_layer(Settings(), tmp_path)
+    assert found == tmp_path / "pyproject.toml" and problems == []
+    assert "[tool.blitzls] must be a table; nothing is sent" in settings.refusal
 
 
 def test_kept_says_which_value_stays() -> None:

@@ -41,6 +41,7 @@ export const SERVER_SETTING_KEYS = [
   'maxTokens',
   'temperature',
   'editFormat',
+  'modelClass',
   'context',
   'actionTimeout',
   'contextLines',

@@ -10,6 +10,7 @@ __all__ = [
     "ReplyError",
     "SyntaxCheckError",
     "TooLargeError",
+    "UndefinedNameError",
     "UnsafeTextError",
 ]
 
@@ -35,6 +36,23 @@ class SyntaxCheckError(ReplyError):
     def __init__(self, problem: str) -> None:
         super().__init__(f"the edit would introduce a syntax error ({problem})")
         self.problem = problem
+
+
+class UndefinedNameError(ReplyError):
+    """The new code uses names that nothing defines (it would stop with ``NameError``)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        super().__init__(
+            f"the code uses {listed(names)}, which {'is' if len(names) == 1 else 'are'} not "
+            "defined; nothing was changed"
+        )
+
+
+def listed(names: list[str]) -> str:
+    """```a```, ```a` and `b```, ```a`, `b` and `c```."""
+    quoted = [f"`{name}`" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 class TooLargeError(ReplyError):

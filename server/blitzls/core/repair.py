@@ -14,7 +14,9 @@ from blitzls.core.errors import (
     ReplyError,
     SyntaxCheckError,
     TooLargeError,
+    UndefinedNameError,
     UnsafeTextError,
+    listed,
 )
 from blitzls.core.task import EditTask
 
@@ -37,6 +39,12 @@ def repair(problem: ReplyError, task: EditTask, unit: str, fence: str) -> tuple[
         if keep:
             return rewrite, f"Change only {what}; keep {keep} exactly as it was. {ask}"
         return rewrite, f"Change only {what} and nothing around it. {ask}"
+    if isinstance(problem, UndefinedNameError):
+        verb = "is" if len(problem.names) == 1 else "are"
+        return rewrite, (
+            f"{listed(problem.names)} {verb} not defined. Define what the code uses, or use "
+            f"only what the file has. {ask}"
+        )
     if isinstance(problem, SyntaxCheckError):
         return rewrite, f"That code has a syntax error ({problem.problem}). Fix it. {ask}"
     return rewrite, f"I could not use that reply ({problem}). {ask}"

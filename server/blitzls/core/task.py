@@ -27,8 +27,13 @@ from blitzls.languages.scope import Found, definition_around, enclosing_scope
 from blitzls.languages.structure import RowReader, read_document
 
 ReplyFormat = Literal["rewrite", "search-replace"]
+# "auto": by the size of the code the model is shown (see ``prepare``).
+FormatChoice = Literal["rewrite", "search-replace", "auto"]
 ShownKind = Literal["definition", "lines"]
 Span = tuple[int, int]
+# With the format "auto", code shown longer than this many lines is edited with
+# SEARCH/REPLACE blocks (pseudocode is always rewritten).
+SEARCH_REPLACE_ABOVE = 40
 
 
 @dataclass(frozen=True)
@@ -86,8 +91,13 @@ class EditTask:
         return sum(map(len, self.lines[:line]))
 
 
-def prepare(request: ActionRequest, reply_format: ReplyFormat) -> EditTask:
-    """The edit task for ``request``, replied to in ``reply_format``."""
+def prepare(request: ActionRequest, reply_format: FormatChoice) -> EditTask:
+    """The edit task for ``request``, replied to in ``reply_format``.
+
+    "auto" measures the code the model is shown and asked to change (the definition around a
+    cursor, a diagnostic or an ``ai!`` comment; else the selection), not the request's own
+    lines: SEARCH/REPLACE above ``SEARCH_REPLACE_ABOVE`` lines, a rewrite otherwise and
+    always for pseudocode."""
     snapshot = request.snapshot
     lines = list(snapshot.lines)
     language = snapshot.language_id
@@ -119,6 +129,9 @@ def prepare(request: ActionRequest, reply_format: ReplyFormat) -> EditTask:
         allowed = target
     else:  # a selection: exactly these lines
         shown = allowed = target
+    if reply_format == "auto":
+        long = shown[1] - shown[0] > SEARCH_REPLACE_ABOVE
+        reply_format = "search-replace" if long and not pseudocode else "rewrite"
     return EditTask(
         lines=snapshot.lines,
         language=language,

@@ -91,10 +91,15 @@ class ActionTarget:
         return (*self.key, self.version)
 
     def changed_in(self, doc: TextDocument) -> bool:
-        """Whether the target lines of ``doc`` differ from those the action was offered on."""
-        if doc.version == self.version:
-            return False
-        return self.end > doc.line_count or lines_digest(doc, self.start, self.end) != self.digest
+        """Whether the target lines of ``doc`` differ from those the action was offered on.
+
+        The lines are compared whatever the version says: a client may reopen a document,
+        or change it, without raising the version number."""
+        if self.end > doc.line_count:
+            return True
+        if self.digest is None:  # nothing to compare with: trust the version
+            return doc.version != self.version
+        return lines_digest(doc, self.start, self.end) != self.digest
 
 
 def read_target(data: Any, user_actions: list[ActionSpec]) -> ActionTarget:

@@ -23,11 +23,13 @@ from blitzls.lsp.features.prefetch import Prefetcher
 from blitzls.lsp.features.runner import ActionRunner
 from blitzls.lsp.features.settings import SettingsSync
 from blitzls.lsp.listing import ACTION_KINDS
-from blitzls.lsp.protocol import BlitzProtocol
+from blitzls.lsp.protocol import BlitzProtocol, log_not_json, not_json
 
 
 class BlitzServer(LanguageServer):
     """A pygls server holding one instance of each feature."""
+
+    exit_code = 0  # 1 when the editor sends ``exit`` without ``shutdown`` first (the LSP)
 
     def __init__(self, base_settings: Settings, overrides: Mapping[str, Any] | None = None) -> None:
         super().__init__(
@@ -51,6 +53,13 @@ class BlitzServer(LanguageServer):
     def blitz_protocol(self) -> BlitzProtocol:
         assert isinstance(self.protocol, BlitzProtocol)
         return self.protocol
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """A body that is not JSON gets one log line; pygls would show "Error in server"."""
+        if not_json(error):
+            log_not_json(error)
+            return
+        super().report_server_error(error, source)
 
 
 def create_server(settings: Settings, overrides: Mapping[str, Any] | None = None) -> BlitzServer:
@@ -87,9 +96,15 @@ def _route(server: BlitzServer) -> None:
         ls.prefetch.shutdown()
         await ls.engines.close()
 
+    @server.feature(types.EXIT)
+    def on_exit(ls: BlitzServer, params: Any) -> None:
+        """Called before pygls ends the loop; its own exit code is lost inside ``start_io``."""
+        ls.exit_code = 0 if ls.blitz_protocol.shutting_down else 1
+
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: BlitzServer, params: types.DidSaveTextDocumentParams) -> None:
-        """Nothing to do: actions work on the editor's text (handled so it is not logged)."""
+        """Actions work on the editor's text; a saved project file is read again."""
+        ls.config.file_saved(params.text_document.uri)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

@@ -1,4 +1,10 @@
-"""Disk cache of model replies, keyed by everything that determines the answer."""
+"""Disk cache of model replies, keyed by everything that determines the answer.
+
+Values are stored as JSON text, never pickled: a cache directory can be shared, restored from
+a CI cache or planted, and unpickling runs code. An entry in any other form (an older
+version's pickled reply, or a planted one) is a miss. A directory that someone else owns,
+or that holds something someone else owns, is not used at all.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,10 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import threading
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +76,17 @@ class ReplyCache:
                 import diskcache
 
                 self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+                problem = unsafe_directory(self.directory)
+                if problem is not None:
+                    raise UnsafeDirectory(problem)
                 self._cache = diskcache.Cache(
                     str(self.directory),
                     size_limit=self.size_limit_bytes,
                     eviction_policy="least-recently-used",
+                    disk=json_disk(),
                 )
                 _restrict_permissions(self.directory)
-            except Exception as exc:  # unwritable, full, corrupted: run without a cache
+            except Exception as exc:  # unwritable, full, corrupted, not ours: no cache
                 self._failed = True
                 self._warn(exc)
                 return False
@@ -146,3 +158,130 @@ def _restrict_permissions(directory: Path) -> None:
                 entry.chmod(0o600)
     except OSError:
         pass
+
+
+class UnsafeDirectory(OSError):
+    """The cache directory, or something in it, is not the user's own."""
+
+
+_checked: dict[Path, str | None] = {}  # directories already checked by this process
+
+
+def unsafe_directory(directory: Path) -> str | None:
+    """Why ``directory`` (which exists) may not hold the cache and usage log, or None.
+
+    Someone else's directory, or one holding an entry someone else owns, could be changed by
+    them (a planted entry, a symlink, faked usage totals). The user's own directory and
+    entries are made private first (0700, 0600), so a failed ``chmod`` is a reason too.
+    Checked once per directory and process.
+    """
+    if os.name != "posix":
+        return None
+    if directory not in _checked:
+        _checked[directory] = _ownership_problem(directory)
+    return _checked[directory]
+
+
+def _ownership_problem(directory: Path) -> str | None:
+    problem = foreign_owner(directory)
+    if problem is not None:
+        return problem
+    try:  # the user's own: made private
+        if stat.S_IMODE(directory.stat().st_mode) & 0o077:
+            directory.chmod(0o700)
+        for entry, found in _entries(directory):
+            if not stat.S_ISLNK(found.st_mode) and stat.S_IMODE(found.st_mode) & 0o077:
+                with contextlib.suppress(FileNotFoundError):
+                    entry.chmod(0o700 if stat.S_ISDIR(found.st_mode) else 0o600)
+    except OSError as exc:
+        return f"its permissions cannot be made private ({exc}): {_ADVICE}"
+    return None
+
+
+_ADVICE = "others could change what it holds; use a directory of your own (setting cacheDir)"
+
+
+def foreign_owner(directory: Path) -> str | None:
+    """Whether ``directory`` or an entry in it belongs to someone else (nothing is changed)."""
+    if os.name != "posix":
+        return None
+    uid = os.geteuid()
+    try:
+        owner = directory.stat().st_uid
+        if owner != uid:
+            return f"it is owned by uid {owner}, not by you (uid {uid}): {_ADVICE}"
+        for entry, found in _entries(directory):
+            if found.st_uid != uid:
+                return (
+                    f"{entry.name} in it is owned by uid {found.st_uid}, not by you "
+                    f"(uid {uid}): {_ADVICE}"
+                )
+    except OSError as exc:
+        return f"its owner cannot be checked ({exc}): {_ADVICE}"
+    return None
+
+
+def _entries(directory: Path) -> list[tuple[Path, os.stat_result]]:
+    """The entries of ``directory`` with their own (not followed) status; an entry another
+    process removed meanwhile (SQLite's journal files come and go) is left out."""
+    found = []
+    for entry in directory.iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            found.append((entry, entry.lstat()))
+    return found
+
+
+@cache
+def json_disk() -> type[Any]:
+    """A diskcache ``Disk`` storing values as JSON text: it never pickles or unpickles, and
+    never reads or removes a file outside the cache directory (built on first use, so that
+    diskcache is imported only then)."""
+    import diskcache
+    from diskcache.core import MODE_RAW, MODE_TEXT
+
+    class JSONTextDisk(diskcache.Disk):  # type: ignore[misc]
+        def __init__(self, directory: str, **_stored_settings: Any) -> None:
+            # The database's stored disk settings are not used: the file may be planted.
+            super().__init__(directory)
+            self._root = os.path.realpath(directory)
+
+        def put(self, key: Any) -> tuple[Any, bool]:
+            if not isinstance(key, str):
+                raise TypeError("reply cache keys are strings")
+            return key, True
+
+        def get(self, key: Any, raw: bool) -> Any:
+            if not raw:
+                raise NotJSON("a key in another format")
+            return key
+
+        def store(self, value: Any, read: bool, key: Any = diskcache.core.UNKNOWN) -> Any:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            return super().store(text, False, key=key)
+
+        def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
+            if mode == MODE_RAW and isinstance(value, str):
+                text = value
+            elif mode == MODE_TEXT and filename and self._inside(filename):
+                text = super().fetch(mode, filename, value, False)
+            else:  # pickled (an older version's entry, or a planted one), or elsewhere
+                raise NotJSON("an entry in another format")
+            try:
+                return json.loads(text)
+            except ValueError:
+                raise NotJSON("an entry that is not JSON") from None
+
+        def remove(self, file_path: str) -> None:
+            if self._inside(file_path):
+                super().remove(file_path)
+
+        def _inside(self, filename: str) -> bool:
+            path = os.path.realpath(os.path.join(self._root, filename))
+            return os.path.commonpath([path, self._root]) == self._root and path != self._root
+
+    return JSONTextDisk
+
+
+class NotJSON(OSError):
+    """A stored entry that is not JSON text in the cache directory: read as a miss (diskcache
+    returns the default for an ``OSError`` while fetching)."""

@@ -4,7 +4,7 @@ variable, description and what a project file may do with it (see :mod:`.project
 :class:`Settings` is a frozen value: building, copying and comparing it reads nothing from
 the environment or the disk. Where a setting leads (the key to send, the cache directory,
 whether the embedded model answers) is looked up by :mod:`.keys`, :mod:`.paths` and
-:mod:`.endpoint`.
+:mod:`.endpoint`, which import this module (never the other way round).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -166,8 +165,21 @@ class Settings:
         "a minimal diff by blitzls; what small models do best), 'search-replace' "
         "(SEARCH/REPLACE blocks: fewer output tokens on long functions for capable models), or "
         "'auto' (rewrite for local models and pseudocode, SEARCH/REPLACE for hosted models on "
-        "functions over 40 lines).",
+        "functions over 40 lines, counting the whole function a cursor, diagnostic or ai! "
+        "comment is in).",
         env="BLITZLS_EDIT_FORMAT",
+        project="no",
+    )
+    model_class: str = option(
+        "auto",
+        Choice(("auto", "small", "capable")),
+        "What the model can do, which sets what 'auto' means for editFormat and context: "
+        "'small' (a local model: only the function, answered as a whole), 'capable' (a "
+        "hosted model: the file as context, SEARCH/REPLACE on long functions), or 'auto' "
+        "(small for the embedded model and endpoints on this machine, capable otherwise; "
+        "set 'capable' for a proxy on this machine, such as LiteLLM, in front of a hosted "
+        "model).",
+        env="BLITZLS_MODEL_CLASS",
         project="no",
     )
     context: str = option(
@@ -263,43 +275,13 @@ class Settings:
     origins: Mapping[str, str] = dataclasses.field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False
     )
+    # Why no action may send anything (a project file that cannot be read, whose exclusions
+    # and limits would otherwise be lost); empty when actions may run. Not a setting.
+    refusal: str = ""
 
     def origin(self, name: str) -> str:
         """Where the value of setting ``name`` came from ("default" when nobody set it)."""
         return self.origins.get(name, DEFAULT_ORIGIN)
-
-    # Compatibility: these look things up outside the value (the environment, the disk, the
-    # installed extras). New code calls the functions in .keys, .paths and .endpoint.
-
-    def resolved_api_key(self) -> str:
-        """See :func:`blitzls.settings.keys.api_key`."""
-        from blitzls.settings.keys import api_key
-
-        return api_key(self)
-
-    def missing_key_message(self) -> str:
-        """See :func:`blitzls.settings.keys.missing_key_message`."""
-        from blitzls.settings.keys import missing_key_message
-
-        return missing_key_message(self)
-
-    def resolved_cache_dir(self) -> Path:
-        """See :func:`blitzls.settings.paths.cache_dir`."""
-        from blitzls.settings.paths import cache_dir
-
-        return cache_dir(self)
-
-    def uses_embedded_model(self) -> bool:
-        """See :func:`blitzls.settings.endpoint.uses_embedded_model`."""
-        from blitzls.settings.endpoint import uses_embedded_model
-
-        return uses_embedded_model(self)
-
-    def effective_model(self, embedded: bool | None = None) -> str:
-        """See :func:`blitzls.settings.endpoint.effective_model`."""
-        from blitzls.settings.endpoint import effective_model
-
-        return effective_model(self, embedded)
 
 
 FIELDS: Mapping[str, dataclasses.Field[Any]] = MappingProxyType(

@@ -189,6 +189,12 @@ class ActionRunner:
             raise ActionFailed(
                 "blitzls.edit needs a range {start, end} of valid positions"
             ) from None
+        start, end = selection.start, selection.end
+        if (end.line, end.character) < (start.line, start.character):
+            raise ActionFailed(
+                "blitzls.edit: the range ends before it starts "
+                f"({start.line + 1}:{start.character + 1} → {end.line + 1}:{end.character + 1})"
+            )
         return edit_data(doc, selection, instruction.strip())
 
     def _warn_once_about_cache(self) -> None:
@@ -204,13 +210,16 @@ class ActionRunner:
 def _region_start(current: TextDocument, outcome: Outcome) -> int:
     """Where the edited region is in the current document; refuse if that is unclear.
 
-    Unchanged document: the original offset. Changed document: the text of the whole scope
-    the action looked at must occur exactly once, on whole lines (``find_anchor``), else the
-    edit would land in the wrong place or on text the model never saw.
+    The document the edit was computed on (same version *and* same lines: a client may
+    reopen a file or send a change without raising the version): the original offset.
+    Otherwise the text of the whole scope the action looked at must occur exactly once, on
+    whole lines (``find_anchor``), else the edit would land in the wrong place or on text
+    the model never saw.
     """
-    if current.version == outcome.snapshot.version:
+    snapshot = outcome.snapshot
+    if current.version == snapshot.version and tuple(current.lines) == snapshot.lines:
         return outcome.start_offset
-    anchor = outcome.snapshot.text[outcome.anchor_start : outcome.anchor_end]
+    anchor = snapshot.text[outcome.anchor_start : outcome.anchor_end]
     at = find_anchor(current.text, anchor)
     if at is None:
         raise ActionFailed(

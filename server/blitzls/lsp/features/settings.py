@@ -10,7 +10,7 @@ from typing import Any
 from lsprotocol import types
 
 from blitzls.actions import ActionSpec, parse_user_actions
-from blitzls.config import Settings, merge, with_project_layer
+from blitzls.config import PROJECT_FILES, Settings, merge, with_project_layer
 from blitzls.lsp.client import Client
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ class SettingsSync:
         self._editor_section: Any = None  # pulled, or pushed
         self._pending: list[str] = []  # problems found before the client can be told
         self._reported: set[str] = set()  # each problem is shown once, not on every pull
+        self._current: set[str] = set()  # the problems of the last merge
 
     def initialize(self, root_path: str | None, root_uri: str | None, options: Any) -> None:
         self.root_path, self.root_uri = root_path or None, root_uri or None
@@ -62,6 +63,14 @@ class SettingsSync:
         settings = params.settings
         if isinstance(settings, dict) and "blitzls" in settings:  # the push model
             self._take_editor_section(settings["blitzls"])
+
+    def file_saved(self, uri: str) -> None:
+        """Read the project file again when the editor saved one (it may parse now)."""
+        name = uri.rstrip("/").rsplit("/", 1)[-1]
+        if self.root_path and name in PROJECT_FILES:
+            for problem in self._recompute():
+                self.client.message(problem, types.MessageType.Warning)
+            self._reported &= self._current  # a problem fixed and made again is news again
 
     # --- merging --------------------------------------------------------------------
 
@@ -87,7 +96,10 @@ class SettingsSync:
         self.settings = settings
         for listener in self.on_change:
             listener(settings, self.root_path or "")
-        found = [p for p in problems + more + bad_actions if p not in self._reported]
+        refusal = [settings.refusal] if settings.refusal else []
+        current = refusal + problems + more + bad_actions
+        self._current = set(current)
+        found = [p for p in current if p not in self._reported]
         self._reported.update(found)
         return found
 
