@@ -61,6 +61,9 @@ class ActionSpec:
     Output: ``range`` — the model rewrites exactly the target lines; ``edits`` — the model sends
     SEARCH/REPLACE blocks inside the target scope; ``auto`` — ``range`` for a small scope,
     ``edits`` for a larger one (fewer output tokens).
+
+    ``keeps_code``: the action only writes comments and docstrings; code the reply changed
+    stays as the file has it (and the user is told).
     """
 
     id: str
@@ -69,6 +72,7 @@ class ActionSpec:
     task: str
     trigger: Trigger = "scope"
     output: OutputFormat = "auto"
+    keeps_code: bool = False
 
     def title_for(self, *, instruction: str = "", message: str = "") -> str:
         return self.title.format(instruction=instruction, message=_one_line(message))
@@ -122,6 +126,7 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
             title="Add a docstring",
             kind="refactor.rewrite.blitzls.docstring",
             task="Add a {doc} to this {language} {unit} from {file}. Change nothing else.",
+            keeps_code=True,
         ),
         ActionSpec(
             id="annotations",

@@ -509,3 +509,57 @@ async def test_in_the_editor_the_placeholder_is_in_the_action_and_kept_text_is_s
         assert f"blitzls: {said}" in info
         annotations = resolved.edit.change_annotations or {}
         assert [a.label for a in annotations.values()] == [said]
+
+
+# --------------------------------------------------------------------------- docstring action
+
+LEVENSHTEIN = (
+    "use std::cmp::min;\n\npub fn distance(a: &str, b: &str) -> usize {\n    a.len() + b.len()\n}\n"
+)
+
+
+def test_a_doc_comment_answer_that_drops_pub_keeps_the_code_as_it_was(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    doc = "/// The edit distance between `a` and `b`.\n"
+    reply = fenced(doc + LEVENSHTEIN.split("\n\n")[1].replace("pub fn", "fn"), "rust")
+    ran = run(
+        server_env,
+        model_server,
+        tmp_path,
+        "lib.rs",
+        LEVENSHTEIN,
+        reply,
+        "docstring",
+        "--lines",
+        "3",
+    )
+    assert ran.code == 0, ran.said
+    assert ran.text == LEVENSHTEIN.replace("pub fn", doc + "pub fn")
+    assert "kept your code as it was; the model had changed `pub fn distance(" in ran.said
+
+
+def test_a_docstring_answer_that_rewrites_the_code_adds_only_the_docstring(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    source = "def area(w, h):\n    result = w * h\n    return result\n"
+    docstring = '    """The area of a w by h rectangle."""\n'
+    reply = fenced("def area(w: float, h: float) -> float:\n" + docstring + "    return w * h\n")
+    ran = run(
+        server_env, model_server, tmp_path, "geo.py", source, reply, "docstring", "--lines", "1"
+    )
+    assert ran.code == 0, ran.said
+    assert ran.text == source.replace("h):\n", "h):\n" + docstring)
+    assert "kept your code as it was" in ran.said
+
+
+def test_a_docstring_answer_without_a_docstring_is_no_change(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    source = "def area(w, h):\n    return w * h\n"
+    reply = fenced("def area(w: float, h: float) -> float:\n    return w * h\n")
+    ran = run(
+        server_env, model_server, tmp_path, "geo.py", source, reply, "docstring", "--lines", "1"
+    )
+    assert ran.code == 16, ran.said
+    assert ran.text == source

@@ -258,6 +258,9 @@ def _accept(
         if resolved is not None:
             hunks.append(resolved)
     hunks, notes = _keep_user_text(task, rows, hunks)
+    if task.keeps_code:
+        hunks, said = _keep_code(task, rows, hunks)
+        notes += said
     real = [h for h in hunks if not _blank_only(file, h) and not _instruction_only(task, h)]
     if not real:  # nothing, blank lines, or only the ai! comment (which goes anyway)
         raise NoChangeError()  # (after an instruction, the caller tries without keeping)
@@ -406,6 +409,57 @@ def _docstring_again(task: EditTask, rows: _Rows, hunk: Hunk) -> tuple[Hunk, lis
     if take == len(kinds):
         return hunk, []
     return replace(hunk, lines=hunk.lines[take:], at=hunk.at + take), [_kept_note("doc")]
+
+
+def _keep_code(task: EditTask, rows: _Rows, hunks: list[Hunk]) -> tuple[list[Hunk], list[str]]:
+    """For an action that only writes comments and docstrings: of each change, its comments
+    and docstrings, placed by the code lines they follow (a doc comment above the header, a
+    docstring under it); code the reply changed stays as the file has it, and a note says so."""
+    kept: list[Hunk] = []
+    changed: list[int] = []
+    for hunk in hunks:
+        old_kinds = [rows.old.kind(i) for i in range(hunk.start, hunk.end)]
+        new_kinds = rows.new_kinds(hunk)
+        old_code = [hunk.start + i for i, k in enumerate(old_kinds) if k == "code"]
+        new_code = [key(x) for x, k in zip(hunk.lines, new_kinds, strict=True) if k == "code"]
+        if [key(task.contents[i]) for i in old_code] == new_code:
+            kept.append(hunk)
+            continue
+        changed += old_code
+        old_runs = {j: (s, e) for j, s, e in _text_runs(old_kinds)}
+        for j, s, e in _text_runs(new_kinds):
+            lines = hunk.lines[s:e]
+            if j in old_runs:
+                first, last = (hunk.start + x for x in old_runs[j])
+                if [key(x) for x in task.contents[first:last]] != [key(x) for x in lines]:
+                    kept.append(Hunk(first, last, lines, hunk.at + s))
+                continue
+            after = old_code[min(j, len(old_code)) - 1] + 1 if j and old_code else hunk.start
+            kept.append(Hunk(after, after, lines, hunk.at + s))
+    if not changed:
+        return kept, []
+    kept.sort(key=lambda h: (h.start, h.end))
+    return kept, [
+        f"kept your code as it was; the model had changed `{_quoted(task, changed[0])[:60]}`"
+    ]
+
+
+def _text_runs(kinds: Sequence[str]) -> list[tuple[int, int, int]]:
+    """The runs of comment and docstring rows in ``kinds``: how many code rows come before
+    each, and where it starts and ends (blank rows at its edges left out)."""
+    runs: list[tuple[int, int, int]] = []
+    code = 0
+    start: int | None = None
+    for index, kind in enumerate([*kinds, "code"]):
+        if kind in ("doc", "comment"):
+            start = index if start is None else start
+            last = index + 1
+        elif kind == "code":
+            if start is not None:
+                runs.append((code, start, last))
+                start = None
+            code += 1
+    return runs
 
 
 def _leading(kinds: Sequence[str], words: Collection[str]) -> int:

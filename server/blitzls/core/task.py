@@ -52,6 +52,7 @@ class EditTask:
     hint_line: int | None = None  # the cursor: breaks ties between equal SEARCH matches
     placeholder: int | None = None  # the placeholder statement's first line, in the target
     instructed: bool = False  # the user said what to do (an instruction, a diagnostic)
+    keeps_code: bool = False  # only comments and docstrings may change (a docstring action)
     # the definition shown, as the syntax tree has it, and the parse it comes from
     definition: Item | None = field(default=None, compare=False, repr=False)
     parsed: CodeView | None = field(default=None, compare=False, repr=False)
@@ -145,6 +146,7 @@ def prepare(request: ActionRequest, reply_format: FormatChoice) -> EditTask:
         hint_line=hint,
         placeholder=placeholder,
         instructed=bool(request.instruction or request.diagnostics),
+        keeps_code=request.action.keeps_code,
         definition=found.item if found is not None else None,
         parsed=found.code if found is not None else None,
     )
