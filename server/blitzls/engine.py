@@ -122,7 +122,7 @@ class Engine:
         shown = policy.shown_lines(
             self.settings, task.lines, regions, snapshot.language_id, (request.instruction,)
         )
-        task = replace(task, seen=shown)
+        task = replace(task, seen=shown, visible=tuple(regions))
         messages = self._messages(request, task, shown, context)
         policy.check_prompt_size(messages)
         params = self.request_params(task)

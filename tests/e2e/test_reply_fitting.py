@@ -563,3 +563,33 @@ def test_a_docstring_answer_without_a_docstring_is_no_change(
     )
     assert ran.code == 16, ran.said
     assert ran.text == source
+
+
+# --------------------------------------------------------------------------- definitions the model never saw
+
+PAGES = (
+    "#[derive(Debug, PartialEq)]\n"
+    "pub enum PageError {\n    Empty,\n    Backwards(u32, u32),\n}\n\n"
+    "pub fn parse_range(start: u32, end: u32) -> Result<(u32, u32), PageError> {\n"
+    "    Ok((start, end))\n}\n"
+)
+
+
+def test_a_definition_the_model_was_not_shown_stays_as_the_file_has_it(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    check = "    if start > end {\n        return Err(PageError::Backwards(start, end));\n    }\n"
+    guessed = "#[derive(Debug)]\npub enum PageError {\n    Backwards(u32, u32),\n}\n\n"
+    function = PAGES.split("\n\n")[1].replace("    Ok(", check + "    Ok(")
+    reply = fenced(guessed + function, "rust")
+    ran = run(
+        server_env,
+        model_server,
+        tmp_path,
+        "pages.rs",
+        PAGES,
+        reply,
+        *edit("reject backwards ranges", 8),
+    )
+    assert ran.code == 0, ran.said
+    assert ran.text == PAGES.replace("    Ok(", check + "    Ok(")

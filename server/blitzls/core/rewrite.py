@@ -268,6 +268,8 @@ class _Context:
                     continue
                 if theirs.first < self.task.shown[1] and self.task.shown[0] < theirs.last:
                     continue  # the definition itself, or what holds it
+                if not self._seen(theirs):
+                    continue  # the model wrote its own guess of it: the file's stays
                 old = [key(x) for x in self.file[theirs.first : theirs.last] if key(x)]
                 new = [key(x) for x in self.code[item.first : item.last] if key(x)]
                 if old != new:
@@ -277,6 +279,11 @@ class _Context:
                     ]
                     found.append((theirs.first, theirs.last, lines))
         return found
+
+    def _seen(self, item: Item) -> bool:
+        """Whether the prompt showed the model any of ``item``'s lines."""
+        shown = self.task.visible
+        return not shown or any(a < item.last and item.first < b for a, b in shown)
 
     def additions(self) -> list[Addition]:
         found = self._helper_additions()

@@ -58,6 +58,8 @@ class EditTask:
     parsed: CodeView | None = field(default=None, compare=False, repr=False)
     # the lines as the model saw them (secrets redacted; empty where it saw nothing)
     seen: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # the line ranges the prompt shows the model (empty: the whole file)
+    visible: tuple[Span, ...] = field(default=(), compare=False, repr=False)
     # parses of the file, shared with the copies ``dataclasses.replace`` makes (the repair)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
