@@ -565,7 +565,7 @@ def test_a_docstring_answer_without_a_docstring_is_no_change(
     assert ran.text == source
 
 
-# --------------------------------------------------------------------------- definitions the model never saw
+# ------------------------------------------------------------- definitions the model never saw
 
 PAGES = (
     "#[derive(Debug, PartialEq)]\n"
@@ -593,3 +593,15 @@ def test_a_definition_the_model_was_not_shown_stays_as_the_file_has_it(
     )
     assert ran.code == 0, ran.said
     assert ran.text == PAGES.replace("    Ok(", check + "    Ok(")
+
+
+def test_the_instruction_echoed_without_its_marker_is_removed(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    source = "def clamp(x):\n    # ai! keep x between 0 and 1\n    return x\n"
+    reply = fenced("def clamp(x):\n    # keep x between 0 and 1\n    return min(max(x, 0), 1)\n")
+    ran = run(
+        server_env, model_server, tmp_path, "c.py", source, reply, "instruction", "--lines", "2"
+    )
+    assert ran.code == 0, ran.said
+    assert ran.text == "def clamp(x):\n    return min(max(x, 0), 1)\n"

@@ -514,9 +514,11 @@ def _remove_instruction(task: EditTask, file: list[str], hunks: list[Hunk]) -> l
         return hunks
     index, replacement = task.instruction_line
     wanted = key(file[index])
+    echo = _without_marker(wanted)
     for position, hunk in enumerate(hunks):
         if hunk.start <= index < hunk.end:  # the model rewrote that line: find its copy there
             kept = [i for i, line in enumerate(hunk.lines) if key(line) == wanted]
+            kept = kept or [i for i, x in enumerate(hunk.lines) if _without_marker(x) == echo]
             if not kept:
                 return hunks
             lines = list(hunk.lines)
@@ -529,6 +531,12 @@ def _remove_instruction(task: EditTask, file: list[str], hunks: list[Hunk]) -> l
             return hunks
     removal = Hunk(index, index + 1, () if replacement is None else (replacement,))
     return sorted([*hunks, removal], key=lambda h: (h.start, h.end))
+
+
+def _without_marker(line: str) -> str:
+    """A comment line compared without its ``ai!`` marker: the reply's copy of the
+    instruction with only the marker taken out is still the instruction."""
+    return " ".join(line.lower().replace("ai!", " ").replace(" :", " ").split())
 
 
 # --------------------------------------------------------------------------- rendering
