@@ -63,7 +63,9 @@ class ActionSpec:
     ``edits`` for a larger one (fewer output tokens).
 
     ``keeps_code``: the action only writes comments and docstrings; code the reply changed
-    stays as the file has it (and the user is told).
+    stays as the file has it (and the user is told). ``ends_after_header``: the action
+    changes only the header and what is above it or its docstring, so the answer is complete
+    once the model echoes the body's first lines (the stream is closed there).
     """
 
     id: str
@@ -73,6 +75,7 @@ class ActionSpec:
     trigger: Trigger = "scope"
     output: OutputFormat = "auto"
     keeps_code: bool = False
+    ends_after_header: bool = False
 
     def title_for(self, *, instruction: str = "", message: str = "") -> str:
         return self.title.format(instruction=instruction, message=_one_line(message))
@@ -127,6 +130,7 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
             kind="refactor.rewrite.blitzls.docstring",
             task="Add a {doc} to this {language} {unit} from {file}. Change nothing else.",
             keeps_code=True,
+            ends_after_header=True,
         ),
         ActionSpec(
             id="annotations",
@@ -136,6 +140,7 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
                 "Add type annotations to the parameters and the return value of this "
                 "{language} {unit} from {file}. Change nothing else."
             ),
+            ends_after_header=True,
         ),
         ActionSpec(
             id="simplify",

@@ -17,6 +17,7 @@ from typing import Any
 from blitzls import policy, usage_log
 from blitzls.config import Settings, cache_dir
 from blitzls.core.apply import Applied, apply_reply_lines
+from blitzls.core.echo import echo_stop
 from blitzls.core.errors import ReplyError, SyntaxCheckError, TooLargeError
 from blitzls.core.names import check_names
 from blitzls.core.outcome import Outcome, outcome_for
@@ -281,7 +282,8 @@ class Engine:
         self.provider.check_key()
         policy.check_budget(self.settings)
         await self.provider.close_retired()
-        watcher = FenceWatcher()
+        echo = echo_stop(task)
+        watcher = FenceWatcher(echo)
         stop_at_fence = task.reply_format == "rewrite"
         limit = CHARS_PER_TOKEN_LIMIT * int(params["max_tokens"]) + CHARS_MARGIN
         received = 0
@@ -312,6 +314,8 @@ class Engine:
             )
             raise
         usage = _usage(completion, messages)
+        if echo is not None and echo.done:  # ended where the model only echoed the file
+            completion = replace(completion, text=echo.reply(fence_name(task.language)))
         self._record_call(usage, completion.seconds)
         asked.add(completion, usage)
         if too_large:

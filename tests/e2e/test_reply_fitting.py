@@ -605,3 +605,50 @@ def test_the_instruction_echoed_without_its_marker_is_removed(
     )
     assert ran.code == 0, ran.said
     assert ran.text == "def clamp(x):\n    return min(max(x, 0), 1)\n"
+
+
+# ------------------------------------------------------------------- ending the answer early
+
+REPORT = (
+    "def report(rows, width):\n"
+    "    lines = []\n"
+    "    for row in rows:\n"
+    "        lines.append(str(row).ljust(width))\n"
+    "    return '\\n'.join(lines)\n"
+)
+
+
+def test_a_docstring_answer_ends_once_the_model_echoes_the_body(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    docstring = '    """The rows as lines padded to width."""\n'
+    # the body as the model goes on to write it, changed and far longer: none of it counts
+    body = REPORT.split("\n", 1)[1].replace("str(row)", "repr(row)")
+    body += "".join(f"    lines.append({n})\n" for n in range(300))
+    reply = fenced("def report(rows, width):\n" + docstring + body)
+    path = tmp_path / "report.py"
+    path.write_text(REPORT, encoding="utf-8")
+    model_server.enqueue(Reply(content=reply, chunk_delay=0.01))
+    done = run_blitzls(server_env, "run", "docstring", str(path), "--write", "--lines", "1")
+    assert done.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == REPORT.replace("width):\n", "width):\n" + docstring)
+    assert model_server.wait_closed_early(1, 5.0)
+    (record,) = model_server.requests
+    assert not record.completed, "the stream was read to its end"
+
+
+def test_annotations_end_at_the_body_and_keep_it_as_it_was(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    header = "def report(rows: list[object], width: int) -> str:\n"
+    body = REPORT.split("\n", 1)[1]
+    reply = fenced(header + body.replace("    lines = []", "    lines: list[str] = []"))
+    path = tmp_path / "report.py"
+    path.write_text(REPORT, encoding="utf-8")
+    model_server.enqueue(Reply(content=reply, chunk_delay=0.02))
+    done = run_blitzls(server_env, "run", "annotations", str(path), "--write", "--lines", "1")
+    assert done.returncode == 0, done.stderr
+    # the body's first line differs, so the answer runs to its end and the change is kept
+    assert path.read_text(encoding="utf-8") == header + body.replace(
+        "    lines = []", "    lines: list[str] = []"
+    )

@@ -53,6 +53,7 @@ class EditTask:
     placeholder: int | None = None  # the placeholder statement's first line, in the target
     instructed: bool = False  # the user said what to do (an instruction, a diagnostic)
     keeps_code: bool = False  # only comments and docstrings may change (a docstring action)
+    ends_after_header: bool = False  # the answer is complete once it echoes the body
     # the definition shown, as the syntax tree has it, and the parse it comes from
     definition: Item | None = field(default=None, compare=False, repr=False)
     parsed: CodeView | None = field(default=None, compare=False, repr=False)
@@ -149,6 +150,7 @@ def prepare(request: ActionRequest, reply_format: FormatChoice) -> EditTask:
         placeholder=placeholder,
         instructed=bool(request.instruction or request.diagnostics),
         keeps_code=request.action.keeps_code,
+        ends_after_header=request.action.ends_after_header,
         definition=found.item if found is not None else None,
         parsed=found.code if found is not None else None,
     )

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Protocol
 
 __all__ = ["FenceWatcher", "ReplyError", "code_blocks", "extract_code", "strip_thinking"]
 
@@ -259,16 +260,29 @@ def code_blocks(reply: str) -> list[list[str]]:
     return [trimmed for block in blocks if (trimmed := _trim_blank(block.lines))]
 
 
+class LineWatcher(Protocol):
+    """Reads the code lines of a streamed reply's first fenced block as they arrive."""
+
+    def line(self, text: str) -> bool:
+        """Take the next line (without its break); True: the answer is complete here."""
+        ...
+
+    def reset(self) -> None:
+        """Forget the lines so far (they turned out to be thinking)."""
+        ...
+
+
 class _LineFences:
     """Line-buffered fence tracker; reports when a fenced block with code in it closes.
 
     "\r" and "\n" each end a line: the empty line inside a "\r\n" cannot open or close a fence.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_line: LineWatcher | None = None) -> None:
         self._parts: list[str] = []
         self._fence: _Fence | None = None
         self._filled = False  # the open block has a non-blank line
+        self._on_line = on_line  # sees the first block's lines; True ends the reply there
 
     def feed(self, text: str) -> bool:
         closed = False
@@ -284,8 +298,11 @@ class _LineFences:
             elif self._fence.closed_by(line):
                 self._fence = None
                 closed = closed or self._filled  # an empty block is no answer
-            elif line.strip():
-                self._filled = True
+                self._on_line = None
+            else:
+                self._filled = self._filled or bool(line.strip())
+                if self._on_line is not None and self._on_line.line(line):
+                    return True
         if pos < len(text):
             self._parts.append(text[pos:])
         return closed
@@ -297,12 +314,14 @@ class FenceWatcher:
     ``feed`` returns True once an opening fence and its closing fence line (including the
     line break after it) have been seen; from then on it keeps returning True. Work per call
     is proportional to the delta. Thinking that is still open hides what follows it, so the
-    watcher may answer later than :func:`extract_code` would, never earlier.
+    watcher may answer later than :func:`extract_code` would, never earlier. ``on_line``
+    sees the first block's lines and may end the reply inside it (True from then on too).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_line: LineWatcher | None = None) -> None:
         self._splitter = _ThinkSplitter()
-        self._lines = _LineFences()
+        self._on_line = on_line
+        self._lines = _LineFences(on_line)
         self._done = False
 
     def feed(self, delta: str) -> bool:
@@ -314,5 +333,7 @@ class FenceWatcher:
                 self._done = True
                 break
             if kind is _Kind.RESET:
-                self._lines = _LineFences()
+                if self._on_line is not None:
+                    self._on_line.reset()
+                self._lines = _LineFences(self._on_line)
         return self._done
