@@ -307,7 +307,7 @@ def test_a_rest_of_comment_opening_a_change_is_not_dropped(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
     source = "def total(items):\n    n = len(items)\n    t = 0\n    return t\n"
-    body = "    # rest of the items, one by one\n    for x in items:\n        t += x\n"
+    body = "    # rest of the items, one by one\n    t = 0\n    for x in items:\n        t += x\n"
     reply = fenced(source.replace("    n = len(items)\n    t = 0\n", body))
     ran = run(server_env, model_server, tmp_path, "rest.py", source, reply, *edit("sum", 2))
     assert ran.code == 0, ran.said
@@ -321,6 +321,7 @@ def test_a_function_holding_a_redacted_secret_can_be_rewritten(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
     source = (
+        "from net import Session\n\n\n"
         f'def connect(host):\n    key = "{SECRET}"\n    # open a session on host with the key\n'
         "    return session\n"
     )
@@ -329,7 +330,7 @@ def test_a_function_holding_a_redacted_secret_can_be_rewritten(
         "    session = Session(host, key)\n    return session\n"
     )
     ran = run(
-        server_env, model_server, tmp_path, "key.py", source, reply, "pseudocode", "--lines", "3"
+        server_env, model_server, tmp_path, "key.py", source, reply, "pseudocode", "--lines", "6"
     )
     assert ran.code == 0, ran.said
     assert ran.text == source.replace(

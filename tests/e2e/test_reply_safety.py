@@ -124,11 +124,18 @@ def test_a_whole_file_answer_that_changes_other_code_is_refused(
     model_server.enqueue(
         Reply(content=f"```python\n{whole}```\n"), Reply(content=f"```python\n{whole}```\n")
     )
-    done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", "3", "--write")
+    # shown the whole file, the model changed `other` on purpose: refused
+    shown_all = {**server_env, "BLITZLS_CONTEXT": "file"}
+    done = blitzls(shown_all, "run", "pseudocode", str(path), "--lines", "3", "--write")
     assert done.returncode == 10, done.stderr
     assert "also changes `return 1`" in done.stderr
     assert path.read_text(encoding="utf-8") == MODULE
     assert path.read_text(encoding="utf-8").count("def other") == 1
+    # shown only `total`, its `other` is a guess at code it never saw: the file's stays
+    model_server.enqueue(Reply(content=f"```python\n{whole}```\n"))
+    done = blitzls(server_env, "run", "pseudocode", str(path), "--lines", "3", "--write")
+    assert done.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == whole.replace("    return 2\n", "    return 1\n")
 
 
 def test_an_enormous_answer_is_refused(

@@ -149,7 +149,18 @@ def _matching(
             best = (score, candidate)
     if best is None or best[1].binds & _names(task.whole):
         return None  # nothing alike, or another definition of the file
+    if task.pseudocode and _at_target_depth(task, code[best[1].start]):
+        return None  # a helper written at the pseudocode's depth: a fragment of the body
     return best[1]
+
+
+def _at_target_depth(task: EditTask, header: str) -> bool:
+    """Whether a reply's definition header stands where the pseudocode does, deeper than
+    the file's definition: the reply is the code for the pseudocode lines, not the whole
+    definition renamed."""
+    assert task.definition is not None
+    depth = columns(task.contents[task.target[0]])
+    return columns(header) == depth > columns(task.contents[task.definition.start])
 
 
 def _wrapper(
