@@ -653,3 +653,22 @@ def test_annotations_end_at_the_body_and_keep_it_as_it_was(
     assert path.read_text(encoding="utf-8") == header + body.replace(
         "    lines = []", "    lines: list[str] = []"
     )
+
+
+def test_a_pseudocode_answer_that_only_echoes_the_code_is_no_change(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    source = "def total(items):\n    # add up the prices of the items\n    return result\n"
+    ran = run(
+        server_env,
+        model_server,
+        tmp_path,
+        "t.py",
+        source,
+        fenced(source),
+        "pseudocode",
+        "--lines",
+        "2",
+    )
+    assert ran.code == 16, ran.said
+    assert ran.text == source

@@ -276,6 +276,8 @@ def _accept(
     hunks = [h for h in hunks if _inside(task, h) and not _blank_only(file, h)]
     if not hunks:
         raise NoChangeError()
+    if task.pseudocode and not any(k == "code" for h in hunks for k in rows.new_kinds(h)):
+        raise NoChangeError()  # the pseudocode echoed (and dropped) with no code for it
     return hunks, notes
 
 
