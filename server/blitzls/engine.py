@@ -343,7 +343,8 @@ def _apply(task: EditTask, reply: str) -> Applied:
     new_text, new_lines = check_names(task, applied.text, applied.lines)
     if new_text == applied.text:
         return applied
-    added = [line for line in new_lines if line not in applied.lines]
+    before = set(applied.lines)
+    added = [line for line in new_lines if line not in before]
     notes = (*applied.notes, *(f"added `{line.strip()}`" for line in added))
     return Applied(new_text, new_lines, notes)
 
