@@ -66,6 +66,9 @@ class ActionSpec:
     stays as the file has it (and the user is told). ``ends_after_header``: the action
     changes only the header and what is above it or its docstring, so the answer is complete
     once the model echoes the body's first lines (the stream is closed there).
+    ``docstring_aside``: the prompt gives a Python definition's docstring in words and leaves
+    it out of the code, so the answer does not spend tokens repeating it; the file's
+    docstring stays as it is.
     """
 
     id: str
@@ -76,6 +79,7 @@ class ActionSpec:
     output: OutputFormat = "auto"
     keeps_code: bool = False
     ends_after_header: bool = False
+    docstring_aside: bool = False
 
     def title_for(self, *, instruction: str = "", message: str = "") -> str:
         return self.title.format(instruction=instruction, message=_one_line(message))
@@ -99,6 +103,7 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
                 "Complete this {language} {unit} from {file}: replace the pseudocode "
                 "comments{target} with the code they describe."
             ),
+            docstring_aside=True,
         ),
         ActionSpec(
             id="instruction",
@@ -123,6 +128,7 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
             kind="quickfix.blitzls.fix",
             trigger="diagnostic",
             task="Fix this {language} {unit} from {file}.\n{diagnostics}",
+            docstring_aside=True,
         ),
         ActionSpec(
             id="docstring",
@@ -141,6 +147,7 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
                 "{language} {unit} from {file}. Change nothing else."
             ),
             ends_after_header=True,
+            docstring_aside=True,
         ),
         ActionSpec(
             id="simplify",
@@ -150,6 +157,7 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
                 "Simplify this {language} {unit} from {file} without changing what it does "
                 "or its name."
             ),
+            docstring_aside=True,
         ),
     )
 }

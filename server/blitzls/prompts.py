@@ -13,6 +13,8 @@ the same file share their prompt prefix with providers that cache prompts. Nothi
 
 from __future__ import annotations
 
+import ast
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -63,7 +65,12 @@ def build_messages(spec: PromptInput) -> list[dict[str, str]]:
     language = display_language(task.language)
     fence = fence_name(task.language)
     unit = unit_name(spec.lines, task) if task.shown_kind == "definition" else "code"
-    shown = _normalise("".join(spec.lines[task.shown[0] : task.shown[1]]))
+    shown = _normalise("".join(spec.lines[i] for i in code_rows(task)))
+    aside = ""
+    if task.aside is not None:
+        text = docstring_text(spec.lines[task.aside[0] : task.aside[1]])
+        name = doc_comment_name(task.language)
+        aside = f"Its {name} (not shown below; it stays as it is): {text}\n"
     ask = spec.action.task.format(
         language=language,
         file=spec.file_label,
@@ -86,7 +93,7 @@ def build_messages(spec: PromptInput) -> list[dict[str, str]]:
     if spec.context == "file":
         window = file_context(spec.lines, *task.shown, spec.context_lines)
         parts.append(f"The file {spec.file_label}:\n{window}\n")
-    parts.append(f"{ask}\n{reply_format}\n\n```{fence}\n{shown}\n```")
+    parts.append(f"{ask}\n{aside}{reply_format}\n\n```{fence}\n{shown}\n```")
     return [{"role": "user", "content": "\n".join(parts)}]
 
 
@@ -185,6 +192,28 @@ def file_context(lines: Sequence[str], start: int, end: int, budget: int) -> str
         f"Lines {first + 1}-{last} of {total}:\n```\n{_normalise(''.join(lines[first:last]))}\n```"
     )
     return "\n".join(parts)
+
+
+def code_rows(task: EditTask) -> list[int]:
+    """The rows of the code block the prompt shows: the shown lines, less a docstring
+    given in words instead."""
+    rows = range(*task.shown)
+    if task.aside is None:
+        return list(rows)
+    first, last = task.aside
+    return [i for i in rows if not first <= i < last]
+
+
+def docstring_text(lines: Sequence[str]) -> str:
+    """A Python docstring's text on one line, as the prompt states it: the string's value
+    with its whitespace collapsed (the rows as written, for a literal that does not
+    evaluate, such as one with a redacted secret in it)."""
+    source = textwrap.dedent("".join(lines)).strip()
+    try:
+        value = ast.literal_eval(source)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        value = source
+    return " ".join(str(value).split())
 
 
 def _normalise(text: str) -> str:

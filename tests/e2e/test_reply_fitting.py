@@ -414,7 +414,10 @@ def test_a_docstring_the_model_reworded_above_pseudocode_is_kept(
     )
     assert ran.code == 0, ran.said
     assert ran.text == DONE
-    assert "kept your docstring as it was; the model had reworded it" in ran.said
+    # the prompt gave the docstring in words and said it stays: the model's own is dropped
+    # as the file's without a word about it
+    assert "Its docstring (not shown below; it stays as it is)" in prompt_of(model_server)
+    assert "kept your" not in ran.said
 
 
 def test_a_renamed_function_is_refused_not_nested(
@@ -493,19 +496,26 @@ async def test_in_the_editor_the_placeholder_is_in_the_action_and_kept_text_is_s
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
     uri = (tmp_path / "inv.py").as_uri()
-    source = INVENTORY.replace("    return total\n", "    pass\n    return total\n")
-    docstring = '"""Sum price times quantity over all the items (dicts with "price" and "qty")."""'
-    reply = f"```python\ndef total_price(items):\n    {docstring}\n{BODY}    return total\n```"
+    # a comment above the definition, reworded by the model, is the user's text kept
+    source = INVENTORY.replace("    return total\n", "    pass\n    return total\n").replace(
+        "def total_price", "# Prices are in cents.\ndef total_price"
+    )
+    done = DONE.replace("def total_price", "# Prices are in cents.\ndef total_price")
+    docstring = '"""Sum price times quantity over all items (dicts with "price" and "qty")."""'
+    reply = (
+        "```python\n# Prices are given in cents.\ndef total_price(items):\n"
+        f"    {docstring}\n{BODY}    return total\n```"
+    )
     model_server.enqueue(Reply(content=reply))
     async with lsp_session(server_env, capabilities("vscode")) as client:
         open_document(client, uri, source)
-        (action,) = await actions_at(client, uri, (5, 6))
-        assert (action.data["start"], action.data["end"]) == (5, 8)  # the comments and `pass`
+        (action,) = await actions_at(client, uri, (6, 7))
+        assert (action.data["start"], action.data["end"]) == (6, 9)  # the comments and `pass`
         resolved = await client.code_action_resolve_async(action)
         assert resolved.edit is not None, client.messages
         edits, _ = edits_of(resolved.edit, uri)
-        assert apply_text_edits(source, edits, "utf-16") == DONE
-        said = "kept your docstring as it was; the model had reworded it"
+        assert apply_text_edits(source, edits, "utf-16") == done
+        said = "kept your comment as it was; the model had reworded it"
         info = [m.message for m in client.messages if m.type == types.MessageType.Info]
         assert f"blitzls: {said}" in info
         annotations = resolved.edit.change_annotations or {}
@@ -672,3 +682,130 @@ def test_a_pseudocode_answer_that_only_echoes_the_code_is_no_change(
     )
     assert ran.code == 16, ran.said
     assert ran.text == source
+
+
+# ------------------------------------------------------------ the docstring given in words
+
+MEAN = (
+    "def mean(values):\n"
+    '    """The arithmetic mean of ``values``;\n'
+    '    0.0 for none."""\n'
+    "    total = sum(values)\n"
+    "    count = len(values)\n"
+    "    return total / count\n"
+)
+MEAN_FIXED_BODY = (
+    "    total = sum(values)\n    count = len(values)\n    return total / count if count else 0.0\n"
+)
+
+
+def prompt_of(server: ScriptedModelServer) -> str:
+    (record, *_) = server.requests
+    return str(record.body["messages"][-1]["content"])
+
+
+@pytest.mark.parametrize(
+    "answer_docstring",
+    ["", '    """Mean of the values."""\n'],
+    ids=["left-out", "written-anyway"],
+)
+def test_a_fix_is_asked_without_the_docstring_and_the_file_keeps_it(
+    server_env: dict[str, str],
+    model_server: ScriptedModelServer,
+    tmp_path: Path,
+    answer_docstring: str,
+) -> None:
+    reply = fenced("def mean(values):\n" + answer_docstring + MEAN_FIXED_BODY)
+    ran = run(
+        server_env,
+        model_server,
+        tmp_path,
+        "stats.py",
+        MEAN,
+        reply,
+        "fix",
+        "--lines",
+        "5",
+        "--message",
+        "ZeroDivisionError: division by zero",
+    )
+    assert ran.code == 0, ran.said
+    assert ran.text == MEAN.split("    total")[0] + MEAN_FIXED_BODY
+    prompt = prompt_of(model_server)
+    assert "Its docstring (not shown below; it stays as it is): " in prompt
+    assert "The arithmetic mean of ``values``; 0.0 for none." in prompt
+    assert "```python\ndef mean(values):\n    total = sum(values)\n" in prompt
+    assert "kept your" not in ran.said  # nothing was reworded: no note about it
+
+
+def test_a_docstring_action_still_shows_the_docstring(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    ran = run(
+        server_env,
+        model_server,
+        tmp_path,
+        "stats.py",
+        MEAN,
+        fenced(MEAN),
+        "docstring",
+        "--lines",
+        "1",
+    )
+    assert ran.code == 16, ran.said  # the answer is the file: no change
+    assert '    """The arithmetic mean of ``values``;\n    0.0 for none."""\n' in prompt_of(
+        model_server
+    )
+    assert "not shown below" not in prompt_of(model_server)
+
+
+def test_annotations_with_the_docstring_aside_end_at_the_body(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    header = "def mean(values: list[float]) -> float:\n"
+    body = MEAN.split('none."""\n')[1]
+    # the answer goes on past the body's first two lines, changed: none of that counts
+    tail = "".join(f"    print({n})\n" for n in range(300))
+    reply = fenced(header + body.replace("total / count", "total / max(count, 1)") + tail)
+    path = tmp_path / "stats.py"
+    path.write_text(MEAN, encoding="utf-8")
+    model_server.enqueue(Reply(content=reply, chunk_delay=0.01))
+    done = run_blitzls(server_env, "run", "annotations", str(path), "--write", "--lines", "1")
+    assert done.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == MEAN.replace("def mean(values):\n", header)
+    assert model_server.wait_closed_early(1, 5.0)
+    (record,) = model_server.requests
+    assert not record.completed, "the stream was read to its end"
+
+
+def test_a_docstring_on_the_header_line_is_shown_as_it_is(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    source = 'def one(): """One."""; return 1\n'
+    reply = fenced('def one(): """One."""; return 1.0\n')
+    ran = run(server_env, model_server, tmp_path, "o.py", source, reply, "simplify", "--lines", "1")
+    assert ran.code == 0, ran.said
+    assert ran.text == 'def one(): """One."""; return 1.0\n'
+    assert "not shown below" not in prompt_of(model_server)
+
+
+def test_a_fix_for_the_docstring_itself_shows_it(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    fixed = MEAN.replace("``values``;", "``values``,")
+    ran = run(
+        server_env,
+        model_server,
+        tmp_path,
+        "stats.py",
+        MEAN,
+        fenced(fixed),
+        "fix",
+        "--lines",
+        "2",
+        "--message",
+        "D400 First line should not end with a semicolon",
+    )
+    assert ran.code == 0, ran.said
+    assert ran.text == fixed
+    assert "not shown below" not in prompt_of(model_server)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 import pytest
 
@@ -644,13 +645,32 @@ def test_a_line_after_pseudocode_that_only_looks_like_a_placeholder_is_not_taken
     assert (task.target, task.placeholder) == ((1, 3), None)
 
 
+def shown_docstring() -> EditTask:
+    """The pseudocode task with its docstring shown in the code, as for an action that
+    does not give it in words."""
+    return replace(task_for(), aside=None)
+
+
 def test_rewording_outside_the_pseudocode_keeps_the_users_text_and_says_so() -> None:
     reply = fenced(
         TOTAL_DONE.replace('"""Sum price times quantity."""', '"""Sums price × quantity."""')
     )
-    applied = apply_reply_lines(task_for(), reply)
+    applied = apply_reply_lines(shown_docstring(), reply)
     assert applied.text == apply_reply(task_for(), fenced(TOTAL_DONE))
     assert applied.notes == ("kept your docstring as it was; the model had reworded it",)
+
+
+@pytest.mark.parametrize(
+    "docstring", ['    """Sums price × quantity."""\n', ""], ids=["reworded", "left-out"]
+)
+def test_a_docstring_given_in_words_is_the_files_whatever_the_answer_has(docstring: str) -> None:
+    task = task_for()
+    assert task.aside == (8, 9)
+    reply = fenced(TOTAL_DONE.replace('    """Sum price times quantity."""\n', docstring))
+    applied = apply_reply_lines(task, reply)
+    assert applied.text == apply_reply(task, fenced(TOTAL_DONE))
+    assert '    """Sum price times quantity."""\n' in applied.text
+    assert applied.notes == ()
 
 
 def test_a_comment_reworded_below_the_pseudocode_is_kept_too() -> None:
@@ -679,9 +699,9 @@ def test_a_changed_signature_beside_a_reworded_docstring_is_still_refused() -> N
         )
     )
     with pytest.raises(OutsideScopeError, match="changes `def total_price"):
-        apply_reply(task_for(), reply)
+        apply_reply(shown_docstring(), reply)
     reply = fenced(TOTAL_DONE.replace('"""Sum price times quantity."""', '"""Sums it."""'))
-    assert apply_reply_lines(task_for(), reply).notes  # without the signature: applied
+    assert apply_reply_lines(shown_docstring(), reply).notes  # without the signature: applied
 
 
 def test_helpers_go_beside_the_definition_in_the_replys_order() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from blitzls.actions import BUILTIN_ACTIONS
 from blitzls.core.request import ActionRequest, Snapshot
 from blitzls.core.task import ReplyFormat, prepare
-from blitzls.prompts import PromptInput, build_messages, max_tokens_for
+from blitzls.prompts import PromptInput, build_messages, docstring_text, max_tokens_for
 from blitzls.text.lines import split_lines
 
 SOURCE = '''\
@@ -61,10 +61,24 @@ def test_pseudocode_shows_the_function_and_quotes_its_comments() -> None:
     assert message["content"] == (
         "Complete this Python function from calc.py: replace the pseudocode comments (from "
         "`# start at zero` to `# add each item`) with the code they describe.\n"
+        "Its docstring (not shown below; it stays as it is): Add them up.\n"
         "Reply with the whole function in one ```python block.\n\n"
-        '```python\ndef total(items):\n    """Add them up."""\n    # start at zero\n'
+        "```python\ndef total(items):\n    # start at zero\n"
         "    # add each item\n    return result\n```"
     )
+
+
+def test_an_instruction_shows_the_docstring_it_may_be_about() -> None:
+    for action in ("instruction", "edit", "docstring"):
+        (message,) = messages(action, 3, 4, scope="enclosing")
+        assert '    """Add them up."""\n' in message["content"]
+        assert "not shown below" not in message["content"]
+
+
+def test_a_docstring_is_stated_as_its_value_on_one_line() -> None:
+    rows = ['    r"""Split on \\t;\n', "\n", '    keep   order."""\n']
+    assert docstring_text(rows) == "Split on \\t; keep order."
+    assert docstring_text(['    """Café \\u2014 ok."""\n']) == "Café \u2014 ok."
 
 
 def test_no_labels_or_line_numbers_a_model_could_echo() -> None:

@@ -14,6 +14,9 @@ Where this checkout does otherwise, the fixture carries a ``known_failure`` with
 does and why that is wrong: the test is an expected failure (strict), so better handling
 turns it green on purpose and the fixture is then refreshed (``fixtures.py refresh NAME``),
 never the other way round.
+
+A reply blitzls itself stopped once it only echoed the file (``completed``) is stored as the
+answer blitzls read: what the model wrote, with the rest of the function from the file.
 """
 
 from __future__ import annotations

@@ -94,7 +94,8 @@ def echo_stop(task: EditTask) -> EchoStop | None:
     if not members:
         return None
     last = task.shown[1]
-    rows = [i for i in range(members[0].first, last) if task.contents[i].strip()]
+    aside = range(*task.aside) if task.aside is not None else range(0)
+    rows = [i for i in range(members[0].first, last) if task.contents[i].strip() and i not in aside]
     if len(rows) <= ANCHOR_ROWS:
         return None  # a body this short costs nothing to echo
     rows = rows[:ANCHOR_ROWS]

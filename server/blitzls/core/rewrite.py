@@ -84,6 +84,8 @@ def place_definition(
     start = item.start - found.offset
     shift = columns(file[target.start]) - columns(code[start])
     block = [indenter.shift(line, shift) for line in code[first:last]]
+    if task.aside is not None:
+        block = _docstring_back(task, file, block, found, first)
     if first == start and target.start > task.shown[0]:  # the reply left out decorators
         block = list(file[task.shown[0] : target.start]) + block
     context = _Context(task, file, code, reply, item, indenter) if not found.offset else None
@@ -102,6 +104,24 @@ def place_definition(
         done = end
     lines += file[done:]
     return Placed(lines, block_at, additions)
+
+
+def _docstring_back(
+    task: EditTask, file: Sequence[str], block: list[str], found: _Found, first: int
+) -> list[str]:
+    """The reply's definition with the docstring the prompt gave in words put back as the
+    file has it: in place of one the model wrote anyway, else above the body's first
+    statement. ``block`` is the reply's definition re-indented, from its row ``first``."""
+    assert task.aside is not None
+    docstring = list(file[task.aside[0] : task.aside[1]])
+    members = found.code.members(found.item)
+    if not members or members[0].first <= found.item.start:
+        return block  # a body on the header's line: nothing to put a docstring above
+    opening = members[0]
+    at = opening.first - found.offset - first
+    if opening.category == "doc":
+        return block[:at] + docstring + block[opening.last - found.offset - first :]
+    return block[:at] + docstring + block[at:]
 
 
 def _find(task: EditTask, file: Sequence[str], code: Sequence[str], target: Item) -> _Found | None:

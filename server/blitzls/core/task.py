@@ -54,6 +54,8 @@ class EditTask:
     instructed: bool = False  # the user said what to do (an instruction, a diagnostic)
     keeps_code: bool = False  # only comments and docstrings may change (a docstring action)
     ends_after_header: bool = False  # the answer is complete once it echoes the body
+    # the definition's docstring, given in words and left out of the code shown (rows)
+    aside: Span | None = None
     # the definition shown, as the syntax tree has it, and the parse it comes from
     definition: Item | None = field(default=None, compare=False, repr=False)
     parsed: CodeView | None = field(default=None, compare=False, repr=False)
@@ -136,6 +138,9 @@ def prepare(request: ActionRequest, reply_format: FormatChoice) -> EditTask:
     if reply_format == "auto":
         long = shown[1] - shown[0] > SEARCH_REPLACE_ABOVE
         reply_format = "search-replace" if long and not pseudocode else "rewrite"
+    aside = None
+    if request.action.docstring_aside and reply_format == "rewrite" and kind == "definition":
+        aside = _docstring_rows(found, language, (request.start_line, request.end_line))
     return EditTask(
         lines=snapshot.lines,
         language=language,
@@ -151,9 +156,30 @@ def prepare(request: ActionRequest, reply_format: FormatChoice) -> EditTask:
         instructed=bool(request.instruction or request.diagnostics),
         keeps_code=request.action.keeps_code,
         ends_after_header=request.action.ends_after_header,
+        aside=aside,
         definition=found.item if found is not None else None,
         parsed=found.code if found is not None else None,
     )
+
+
+def _docstring_rows(found: Found | None, language: str, asked: Span) -> Span | None:
+    """The rows of the definition's docstring, when it has one on rows of its own and the
+    lines the action was asked about (a diagnostic's, a selection) are not in it.
+
+    Only Python's: its docstring is the body's first statement, so every answer repeats it;
+    other languages' doc comments stand above the header (and a JavaScript string statement
+    first in a body is a directive, not documentation)."""
+    if found is None or found.item is None or found.code is None or language != "python":
+        return None
+    members = found.code.members(found.item)
+    if not members or members[0].category != "doc":
+        return None
+    doc = members[0]
+    if doc.start <= found.item.start or doc.first != doc.start:
+        return None  # on the header's line, or with comments above it
+    if asked[0] < doc.last and doc.start < asked[1]:
+        return None  # the action is about the docstring itself
+    return doc.start, doc.last
 
 
 def _with_placeholder(
