@@ -103,7 +103,6 @@ BUILTIN_ACTIONS: dict[str, ActionSpec] = {
                 "Complete this {language} {unit} from {file}: replace the pseudocode "
                 "comments{target} with the code they describe."
             ),
-            docstring_aside=True,
         ),
         ActionSpec(
             id="instruction",

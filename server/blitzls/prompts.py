@@ -3,7 +3,9 @@
 One user message, in the plain words a programmer would use, with the code to change shown
 the way models are trained on: a fenced block holding the whole definition. The reply is
 asked for in the same shape (the whole definition in one fenced block), which small models
-follow reliably; blitzls turns it into a minimal diff itself. Capable models may instead be
+follow reliably; blitzls turns it into a minimal diff itself. Where an action allows it, a
+Python docstring is stated in words instead of shown (``ActionSpec.docstring_aside``), so the
+answer does not copy it back; the file's docstring stays. Capable models may instead be
 asked for SEARCH/REPLACE blocks, which cost fewer output tokens on large definitions.
 
 Optional context (the file, or a window of it) comes first and the task last, so actions on

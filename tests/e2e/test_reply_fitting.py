@@ -414,10 +414,7 @@ def test_a_docstring_the_model_reworded_above_pseudocode_is_kept(
     )
     assert ran.code == 0, ran.said
     assert ran.text == DONE
-    # the prompt gave the docstring in words and said it stays: the model's own is dropped
-    # as the file's without a word about it
-    assert "Its docstring (not shown below; it stays as it is)" in prompt_of(model_server)
-    assert "kept your" not in ran.said
+    assert "kept your docstring as it was; the model had reworded it" in ran.said
 
 
 def test_a_renamed_function_is_refused_not_nested(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-from dataclasses import replace
 
 import pytest
 
@@ -645,17 +644,11 @@ def test_a_line_after_pseudocode_that_only_looks_like_a_placeholder_is_not_taken
     assert (task.target, task.placeholder) == ((1, 3), None)
 
 
-def shown_docstring() -> EditTask:
-    """The pseudocode task with its docstring shown in the code, as for an action that
-    does not give it in words."""
-    return replace(task_for(), aside=None)
-
-
 def test_rewording_outside_the_pseudocode_keeps_the_users_text_and_says_so() -> None:
     reply = fenced(
         TOTAL_DONE.replace('"""Sum price times quantity."""', '"""Sums price × quantity."""')
     )
-    applied = apply_reply_lines(shown_docstring(), reply)
+    applied = apply_reply_lines(task_for(), reply)
     assert applied.text == apply_reply(task_for(), fenced(TOTAL_DONE))
     assert applied.notes == ("kept your docstring as it was; the model had reworded it",)
 
@@ -664,13 +657,20 @@ def test_rewording_outside_the_pseudocode_keeps_the_users_text_and_says_so() -> 
     "docstring", ['    """Sums price × quantity."""\n', ""], ids=["reworded", "left-out"]
 )
 def test_a_docstring_given_in_words_is_the_files_whatever_the_answer_has(docstring: str) -> None:
-    task = task_for()
+    task = task_for(action="simplify", start=TOTAL_DEF, end=TOTAL_DEF + 1, scope="enclosing")
     assert task.aside == (8, 9)
-    reply = fenced(TOTAL_DONE.replace('    """Sum price times quantity."""\n', docstring))
-    applied = apply_reply_lines(task, reply)
-    assert applied.text == apply_reply(task, fenced(TOTAL_DONE))
-    assert '    """Sum price times quantity."""\n' in applied.text
+    done = TOTAL_DONE.replace("    total = 0\n", "    total = 0.0\n")
+    applied = apply_reply_lines(
+        task, fenced(done.replace('    """Sum price times quantity."""\n', docstring))
+    )
+    assert applied.text == apply_reply(task, fenced(done))
+    assert 'def total_price(items):\n    """Sum price times quantity."""\n' in applied.text
+    assert "total = 0.0" in applied.text and "Sums" not in applied.text
     assert applied.notes == ()
+
+
+def test_pseudocode_shows_the_docstring() -> None:
+    assert task_for().aside is None
 
 
 def test_a_comment_reworded_below_the_pseudocode_is_kept_too() -> None:
@@ -699,9 +699,9 @@ def test_a_changed_signature_beside_a_reworded_docstring_is_still_refused() -> N
         )
     )
     with pytest.raises(OutsideScopeError, match="changes `def total_price"):
-        apply_reply(shown_docstring(), reply)
+        apply_reply(task_for(), reply)
     reply = fenced(TOTAL_DONE.replace('"""Sum price times quantity."""', '"""Sums it."""'))
-    assert apply_reply_lines(shown_docstring(), reply).notes  # without the signature: applied
+    assert apply_reply_lines(task_for(), reply).notes  # without the signature: applied
 
 
 def test_helpers_go_beside_the_definition_in_the_replys_order() -> None:

@@ -61,9 +61,8 @@ def test_pseudocode_shows_the_function_and_quotes_its_comments() -> None:
     assert message["content"] == (
         "Complete this Python function from calc.py: replace the pseudocode comments (from "
         "`# start at zero` to `# add each item`) with the code they describe.\n"
-        "Its docstring (not shown below; it stays as it is): Add them up.\n"
         "Reply with the whole function in one ```python block.\n\n"
-        "```python\ndef total(items):\n    # start at zero\n"
+        '```python\ndef total(items):\n    """Add them up."""\n    # start at zero\n'
         "    # add each item\n    return result\n```"
     )
 
@@ -73,6 +72,14 @@ def test_an_instruction_shows_the_docstring_it_may_be_about() -> None:
         (message,) = messages(action, 3, 4, scope="enclosing")
         assert '    """Add them up."""\n' in message["content"]
         assert "not shown below" not in message["content"]
+
+
+def test_a_fix_states_the_docstring_in_words() -> None:
+    (message,) = messages("fix", 3, 4, scope="enclosing")
+    assert (
+        "Its docstring (not shown below; it stays as it is): Add them up.\n" in message["content"]
+    )
+    assert "```python\ndef total(items):\n    # start at zero\n" in message["content"]
 
 
 def test_a_docstring_is_stated_as_its_value_on_one_line() -> None:
