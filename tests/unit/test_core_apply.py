@@ -669,6 +669,17 @@ def test_a_docstring_given_in_words_is_the_files_whatever_the_answer_has(docstri
     assert applied.notes == ()
 
 
+def test_an_answer_that_only_leaves_out_the_docstring_given_in_words_is_no_change() -> None:
+    # a fix is instructed: were the missing docstring a change, it would be taken as the fix
+    task = task_for(
+        action="fix", start=TOTAL_DEF, end=TOTAL_DEF + 1, scope="enclosing", instruction="bug"
+    )
+    assert task.instructed and task.aside == (8, 9)
+    unchanged = "".join(MODULE.splitlines(keepends=True)[TOTAL_DEF:12])
+    with pytest.raises(NoChangeError):
+        apply_reply(task, fenced(unchanged.replace('    """Sum price times quantity."""\n', "")))
+
+
 def test_pseudocode_shows_the_docstring() -> None:
     assert task_for().aside is None
 

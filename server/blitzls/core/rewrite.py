@@ -110,18 +110,25 @@ def _docstring_back(
     task: EditTask, file: Sequence[str], block: list[str], found: _Found, first: int
 ) -> list[str]:
     """The reply's definition with the docstring the prompt gave in words put back as the
-    file has it: in place of one the model wrote anyway, else above the body's first
-    statement. ``block`` is the reply's definition re-indented, from its row ``first``."""
+    file has it: in place of one the model wrote anyway, else first in the body (above any
+    comments the body opens with). ``block`` is the reply's definition re-indented, from
+    its row ``first``."""
     assert task.aside is not None
     docstring = list(file[task.aside[0] : task.aside[1]])
-    members = found.code.members(found.item)
-    if not members or members[0].first <= found.item.start:
+    reply, header = found.code, found.item.start
+    members = reply.members(found.item)
+    if not members or members[0].first <= header:
         return block  # a body on the header's line: nothing to put a docstring above
     opening = members[0]
-    at = opening.first - found.offset - first
     if opening.category == "doc":
-        return block[:at] + docstring + block[opening.last - found.offset - first :]
-    return block[:at] + docstring + block[at:]
+        at, end = opening.first, opening.last
+    else:  # comments before a body's first statement are not part of it on the tree
+        at = opening.first
+        while at - 1 > header and reply.row_kind(at - 1) in ("comment", "blank"):
+            at -= 1
+        end = at
+    base = found.offset + first
+    return block[: at - base] + docstring + block[end - base :]
 
 
 def _find(task: EditTask, file: Sequence[str], code: Sequence[str], target: Item) -> _Found | None:
