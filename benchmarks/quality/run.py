@@ -70,6 +70,11 @@ def start_llama_server(gguf: Path, threads: int, ctx: int) -> tuple[subprocess.P
             str(threads),
             "--n_threads_batch",
             str(threads),
+            # A request waits its turn: by default a new one (the recording proxy counting
+            # the last answer's tokens) ends the answer being generated, which left a repair
+            # round or a second request right after an answer empty.
+            "--interrupt_requests",
+            "False",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
