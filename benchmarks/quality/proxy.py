@@ -2,7 +2,9 @@
 
 Both arms of the benchmark talk to the model through it, so every request and every reply
 (streamed or not) is recorded with its timing and token counts, labelled with the task and arm
-that sent it. Standard library only; one request at a time is all the benchmark needs.
+that sent it: chat completions and the legacy text completions (``/completions``, ``prompt`` in
+and ``choices[].text`` out, as fill-in-the-middle prompts are sent). Standard library only; one
+request at a time is all the benchmark needs.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from urllib.parse import urlsplit
 
 @dataclass
 class Exchange:
-    """One chat request and the reply the endpoint gave."""
+    """One chat or text completion request and the reply the endpoint gave.
+
+    ``request`` is the body as sent: ``messages`` for a chat, ``prompt`` for a text completion.
+    """
 
     label: str
     request: dict[str, Any]
@@ -37,7 +42,8 @@ class Exchange:
 
 
 class RecordingProxy:
-    """Forwards ``/v1/...`` to ``upstream`` and keeps an :class:`Exchange` per chat request."""
+    """Forwards ``/v1/...`` to ``upstream`` and keeps an :class:`Exchange` per completion
+    request (chat or text)."""
 
     def __init__(self, upstream: str) -> None:
         parts = urlsplit(upstream.rstrip("/"))
@@ -76,20 +82,24 @@ class RecordingProxy:
         """Token counts from the endpoint's tokenizer (llama_cpp.server streams no usage).
 
         The prompt is counted as its message texts plus 5 tokens per message for the chat
-        template's role markers; endpoints without ``/extras/tokenize/count`` get chars / 4.
+        template's role markers (a text completion: its ``prompt``, with no template);
+        endpoints without ``/extras/tokenize/count`` get chars / 4.
         """
         messages = exchange.request.get("messages") or []
-        prompt = "".join(str(m.get("content") or "") for m in messages)
-        counts = [self._count(prompt), self._count(exchange.reply)]
-        if None in counts:
+        if messages:
+            prompt = "".join(str(m.get("content") or "") for m in messages)
+        else:
+            prompt = prompt_text(exchange.request)
+        prompt_count, reply_count = self._count(prompt), self._count(exchange.reply)
+        if prompt_count is None or reply_count is None:
             return {
                 "prompt_tokens": len(prompt) // 4,
                 "completion_tokens": exchange.chunks,
                 "estimated": True,
             }
         return {
-            "prompt_tokens": counts[0] + 5 * len(messages),
-            "completion_tokens": counts[1],
+            "prompt_tokens": prompt_count + 5 * len(messages),
+            "completion_tokens": reply_count,
             "counted": True,
         }
 
@@ -136,7 +146,7 @@ class RecordingProxy:
                 path = self.path
                 upstream_path = proxy.prefix + path[len(proxy.prefix) :]
                 exchange = None
-                if path.endswith("/chat/completions") and body:
+                if path.endswith("/completions") and body:  # chat or text completions
                     exchange = Exchange(proxy.label, json.loads(body))
                     with proxy._lock:
                         proxy.exchanges.append(exchange)
@@ -184,13 +194,24 @@ class RecordingProxy:
         return Handler
 
 
+def prompt_text(request: dict[str, Any]) -> str:
+    """A text completion request's ``prompt`` (a list of strings is joined)."""
+    prompt = request.get("prompt")
+    if isinstance(prompt, list):
+        return "".join(p for p in prompt if isinstance(p, str))
+    return prompt if isinstance(prompt, str) else ""
+
+
 def _parse_reply(exchange: Exchange, data: bytes, streamed: bool) -> None:
     text = data.decode("utf-8", "replace")
     if not streamed:
         try:
             body = json.loads(text)
             choice = body["choices"][0]
-            exchange.reply = choice["message"].get("content") or ""
+            if "message" in choice:
+                exchange.reply = choice["message"].get("content") or ""
+            else:  # a text completion
+                exchange.reply = choice["text"] or ""
             exchange.finish_reason = choice.get("finish_reason")
             exchange.usage = body.get("usage") or {}
         except (ValueError, KeyError, IndexError):
@@ -211,8 +232,9 @@ def _parse_reply(exchange: Exchange, data: bytes, streamed: bool) -> None:
             exchange.usage = chunk["usage"]
         for choice in chunk.get("choices") or []:
             delta = choice.get("delta") or {}
-            if delta.get("content"):
-                parts.append(delta["content"])
+            piece = delta.get("content") or choice.get("text")  # a text completion has no delta
+            if piece:
+                parts.append(piece)
                 exchange.chunks += 1
             if delta.get("reasoning_content"):
                 exchange.reasoning += delta["reasoning_content"]

@@ -87,9 +87,14 @@ def patch(before: str, unified: str) -> str:
 
 
 def _exchange(x: dict[str, Any]) -> dict[str, Any]:
+    request = x["request"]
+    if "messages" in request or "prompt" not in request:
+        sent = {"messages": request.get("messages")}
+    else:  # a text completion (fill in the middle): its prompt, and the suffix if it has one
+        sent = {key: request[key] for key in ("prompt", "suffix") if key in request}
     return {
-        "messages": x["request"].get("messages"),
-        "max_tokens": x["request"].get("max_tokens"),
+        **sent,
+        "max_tokens": request.get("max_tokens"),
         "reply": x["reply"],
         "finish_reason": x.get("finish_reason"),
         "seconds": round(float(x.get("seconds") or 0), 2),

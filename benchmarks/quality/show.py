@@ -9,9 +9,20 @@ from __future__ import annotations
 import argparse
 import difflib
 from pathlib import Path
+from typing import Any
 
 from runs import load_run
 from tasks import TASKS_DIR, load
+
+
+def prompts(exchange: dict[str, Any]) -> list[tuple[str, str]]:
+    """What an exchange (full or compact) sent, as (role, text): its messages, or a text
+    completion's prompt and suffix."""
+    sent = exchange.get("request", exchange)
+    messages = sent.get("messages")
+    if messages:
+        return [(m["role"], m["content"]) for m in messages]
+    return [(key, sent[key]) for key in ("prompt", "suffix") if sent.get(key) is not None]
 
 
 def main() -> None:
@@ -33,9 +44,8 @@ def main() -> None:
         print(f"=== {row['task']} [{args.arm}] {data['verdict']} {data['error']}")
         for number, exchange in enumerate(data["exchanges"], 1):
             if args.prompt:
-                messages = exchange.get("messages") or exchange["request"]["messages"]
-                for message in messages:
-                    print(f"--- prompt {number} ({message['role']}):\n{message['content']}")
+                for part, text in prompts(exchange):
+                    print(f"--- prompt {number} ({part}):\n{text}")
             print(f"--- reply {number} ({exchange['finish_reason']}):\n{exchange['reply']}")
         if data["result"] is not None and data["result"] != task.source:
             diff = difflib.unified_diff(

@@ -1,9 +1,12 @@
-"""A scripted OpenAI-compatible chat-completions server on loopback, for tests and benchmarks.
+"""A scripted OpenAI-compatible completions server on loopback, for tests and benchmarks.
 
 A real HTTP/1.1 server (stdlib ``ThreadingHTTPServer`` in a daemon thread) that the real
-``openai`` client talks to over 127.0.0.1. Replies are scripted with :class:`Reply` objects
-(FIFO queue, then a ``responder`` callback); every request is recorded. Streams are chunked
-SSE in the exact OpenAI chunk shape, paced like a real model if asked.
+``openai`` client talks to over 127.0.0.1. It answers ``POST /v1/chat/completions`` and the
+legacy text completions, ``POST /v1/completions`` (``prompt`` in, ``choices[].text`` out; what
+fill-in-the-middle prompts use), alike. Replies are scripted with :class:`Reply` objects
+(FIFO queue, then a ``responder`` callback) shared by both routes; every request is recorded.
+Streams are chunked SSE in the exact OpenAI chunk shape of the route, paced like a real model
+if asked.
 
 Standalone: ``python -m tests.support.scripted_model --port 8765 --tps 92 --ttft 0.25``.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
+import dataclasses
 import itertools
 import json
 import select
@@ -37,7 +41,10 @@ _WRITE_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
 @dataclass
 class Reply:
-    """One scripted answer. Text is streamed reasoning first, then content."""
+    """One scripted answer. Text is streamed reasoning first, then content.
+
+    A text completion (``/v1/completions``) has no field for reasoning: it gets the content only.
+    """
 
     content: str = ""
     reasoning: str = ""
@@ -79,8 +86,21 @@ class RecordedRequest:
 Responder = Callable[[dict[str, Any]], Reply]
 
 
+def _prompt_text(body: dict[str, Any]) -> str | None:
+    """A text completion request's ``prompt`` (a string, or a list of strings joined)."""
+    prompt = body.get("prompt")
+    if isinstance(prompt, str):
+        return prompt
+    if isinstance(prompt, list) and all(isinstance(p, str) for p in prompt):
+        return "".join(prompt)
+    return None
+
+
 def echo_responder(body: dict[str, Any]) -> Reply:
-    """The default: echo the last message's text."""
+    """The default: echo the last message's text (a text completion's ``prompt``)."""
+    if "messages" not in body and "prompt" in body:
+        prompt = _prompt_text(body)
+        return Reply(content=f"echo: {prompt}" if prompt is not None else "echo")
     messages = body.get("messages") or [{}]
     last = messages[-1] if isinstance(messages, list) and messages else {}
     text = last.get("content", "") if isinstance(last, dict) else ""
@@ -96,6 +116,8 @@ def estimate_usage(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
             prompt_chars += len(content)
         elif isinstance(content, list):  # content parts
             prompt_chars += sum(len(str(p.get("text", ""))) for p in content if isinstance(p, dict))
+    if not body.get("messages"):  # a text completion
+        prompt_chars += len(_prompt_text(body) or "")
     prompt = prompt_chars // CHARS_PER_TOKEN
     completion = len(reply.content) // CHARS_PER_TOKEN
     reasoning = len(reply.reasoning) // CHARS_PER_TOKEN
@@ -111,6 +133,38 @@ def estimate_usage(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
 def _split(text: str, size: int) -> list[str]:
     size = max(1, size)
     return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """How a route words its answers: chat completions, or legacy text completions (a
+    ``text`` per choice instead of a ``message`` or ``delta``, no reasoning, no role chunk)."""
+
+    path: str
+    id_prefix: str
+    object: str
+    chunk_object: str
+    chat: bool
+
+    def answer(self, reply: Reply) -> dict[str, Any]:
+        """The whole answer's part of a non-streamed choice."""
+        if not self.chat:
+            return {"text": reply.content}
+        message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+        if reply.reasoning:
+            message[reply.reasoning_field] = reply.reasoning
+        return {"message": message}
+
+    def piece(self, delta: dict[str, str]) -> dict[str, Any]:
+        """A streamed choice's text part; ``delta`` is in the chat shape."""
+        return {"delta": delta} if self.chat else {"text": delta.get("content", "")}
+
+
+_CHAT = _Shape(
+    "/v1/chat/completions", "chatcmpl", "chat.completion", "chat.completion.chunk", chat=True
+)
+_TEXT = _Shape("/v1/completions", "cmpl", "text_completion", "text_completion", chat=False)
+_SHAPES = {shape.path: shape for shape in (_CHAT, _TEXT)}
 
 
 class _Disconnected(Exception):
@@ -285,7 +339,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _post(self, record: RecordedRequest) -> None:
         owner = self.server.owner
-        if self.path.rstrip("/") != "/v1/chat/completions":
+        shape = _SHAPES.get(self.path.rstrip("/"))
+        if shape is None:
             self._send_json(404, _error_object(f"no route POST {self.path}", "not_found"))
             return
         body = record.body
@@ -303,6 +358,8 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a broken responder should fail the test visibly
             self._send_json(500, _error_object(f"responder failed: {exc!r}", "server_error"))
             return
+        if not shape.chat and reply.reasoning:  # no field to send it in, nor to pace or count it
+            reply = dataclasses.replace(reply, reasoning="")
         if reply.hang:
             self.close_connection = True
             self._wait_until(float("inf"))
@@ -312,9 +369,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error_reply(reply)
             return
         if body.get("stream"):
-            self._stream(body, reply)
+            self._stream(shape, body, reply)
         else:
-            self._whole(body, reply)
+            self._whole(shape, body, reply)
 
     def _send_error_reply(self, reply: Reply) -> None:
         if reply.error_body is None:
@@ -329,24 +386,21 @@ class _Handler(BaseHTTPRequestHandler):
                 content_type = "text/plain; charset=utf-8"
         self._send_body(reply.status, data, content_type, reply.headers)
 
-    def _whole(self, body: dict[str, Any], reply: Reply) -> None:
+    def _whole(self, shape: _Shape, body: dict[str, Any], reply: Reply) -> None:
         size = reply.chunk_chars
         texts = _split(reply.reasoning, size) + _split(reply.content, size)
         deadline = time.monotonic() + reply.first_token_delay
         deadline += sum(_pace(reply, t) for t in texts[1:])
         self._wait_until(deadline)
-        message: dict[str, Any] = {"role": "assistant", "content": reply.content}
-        if reply.reasoning:
-            message[reply.reasoning_field] = reply.reasoning
         payload = {
-            "id": _completion_id(),
-            "object": "chat.completion",
+            "id": _completion_id(shape),
+            "object": shape.object,
             "created": int(time.time()),
             "model": body.get("model"),
             "choices": [
                 {
                     "index": 0,
-                    "message": message,
+                    **shape.answer(reply),
                     "finish_reason": reply.finish_reason,
                     "logprobs": None,
                 }
@@ -355,7 +409,7 @@ class _Handler(BaseHTTPRequestHandler):
         }
         self._send_json(200, payload, reply.headers)
 
-    def _stream(self, body: dict[str, Any], reply: Reply) -> None:
+    def _stream(self, shape: _Shape, body: dict[str, Any], reply: Reply) -> None:
         options = body.get("stream_options")
         include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
         self._start(
@@ -373,17 +427,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(b"0\r\n\r\n")
             return
         base: dict[str, Any] = {
-            "id": _completion_id(),
-            "object": "chat.completion.chunk",
+            "id": _completion_id(shape),
+            "object": shape.chunk_object,
             "created": int(time.time()),
             "model": body.get("model"),
-            "system_fingerprint": "fp_scripted",
         }
+        if shape.chat:
+            base["system_fingerprint"] = "fp_scripted"
 
-        def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
+        def event(delta: dict[str, str], finish: str | None = None) -> bytes:
             chunk = dict(base)
             chunk["choices"] = [
-                {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
+                {"index": 0, **shape.piece(delta), "finish_reason": finish, "logprobs": None}
             ]
             if include_usage:
                 chunk["usage"] = None
@@ -393,8 +448,9 @@ class _Handler(BaseHTTPRequestHandler):
         texts += [("content", t) for t in _split(reply.content, reply.chunk_chars)]
         error_at = len(texts) // 2 if reply.stream_error is not None else None
 
-        self._send_chunk(event({"role": "assistant", "content": ""}))
-        self._send_chunk(event({}))  # xAI sends plenty of empty deltas
+        if shape.chat:
+            self._send_chunk(event({"role": "assistant", "content": ""}))
+            self._send_chunk(event({}))  # xAI sends plenty of empty deltas
         deadline = time.monotonic() + reply.first_token_delay
         for index, (name, text) in enumerate(texts):
             if index == error_at:
@@ -455,9 +511,9 @@ _ids = itertools.count(1)
 _ids_lock = threading.Lock()
 
 
-def _completion_id() -> str:
+def _completion_id(shape: _Shape) -> str:
     with _ids_lock:
-        return f"chatcmpl-scripted-{next(_ids)}"
+        return f"{shape.id_prefix}-scripted-{next(_ids)}"
 
 
 def _error_object(message: str, code: str | None = None) -> dict[str, Any]:
@@ -488,7 +544,7 @@ class ScriptedModelServer:
     ) -> None:
         self.port = port
         self.responder: Responder | None = responder
-        # Chat requests for other models get a 404; None accepts every model.
+        # Completion requests (chat or text) for other models get a 404; None accepts every model.
         self.known_models: list[str] | None = (
             list(known_models) if known_models is not None else None
         )
@@ -557,7 +613,7 @@ class ScriptedModelServer:
     # -- scripting --------------------------------------------------------------------------------
 
     def enqueue(self, *replies: Reply) -> None:
-        """Answer the next chat requests with these replies, in order."""
+        """Answer the next completion requests (chat or text) with these replies, in order."""
         with self._cond:
             self._queue.extend(replies)
 
@@ -591,6 +647,11 @@ class ScriptedModelServer:
     def chat_requests(self) -> list[RecordedRequest]:
         """Only the POSTs to /v1/chat/completions."""
         return [r for r in self.requests if r.path.rstrip("/").endswith("/chat/completions")]
+
+    @property
+    def completion_requests(self) -> list[RecordedRequest]:
+        """Only the POSTs to /v1/completions (legacy text completions)."""
+        return [r for r in self.requests if r.path.rstrip("/").endswith("/v1/completions")]
 
     @property
     def closed_early(self) -> int:
@@ -645,7 +706,7 @@ PLACEHOLDER_REPLY = "```python\npass  # scripted reply\n```\n"
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m tests.support.scripted_model",
-        description="Serve scripted OpenAI-compatible chat completions on 127.0.0.1.",
+        description="Serve scripted OpenAI-compatible chat and text completions on 127.0.0.1.",
     )
     parser.add_argument("--port", type=int, default=0, help="port (default: any free port)")
     parser.add_argument("--tps", type=float, default=None, help="output tokens per second")
