@@ -13,7 +13,7 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -36,7 +36,6 @@ from blitzls.model.protocol import Completion, TextCallback, Usage
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, AsyncStream
-    from openai.types.chat import ChatCompletionChunk
 
 _CLOSE_TIMEOUT = 1.0  # seconds allowed for closing a stream
 
@@ -102,6 +101,7 @@ class OpenAIChatModel:
             )
             _forget_environment(client, self.headers)
             _ = client.chat.completions  # its first access imports ~480 modules
+            _ = client.completions
             self._client = client
 
     async def aclose(self) -> None:
@@ -128,19 +128,54 @@ class OpenAIChatModel:
         client = await self._ready_client()
         from openai import omit
 
+        return await self._stream(
+            lambda: client.chat.completions.create(
+                model=self.model,
+                messages=cast(Any, messages),
+                stream=True,
+                stream_options={"include_usage": True},
+                max_tokens=max_tokens if max_tokens is not None else omit,
+                temperature=temperature if temperature is not None else omit,
+            ),
+            on_text,
+        )
+
+    async def fill(
+        self,
+        prompt: str,
+        *,
+        stop: list[str],
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_text: TextCallback | None = None,
+    ) -> Completion:
+        """Stream a text completion of ``prompt`` (``POST /completions``): a fill-in-the-middle
+        prompt written in the model's own tokens. Otherwise like :meth:`complete`."""
+        client = await self._ready_client()
+        from openai import omit
+
+        return await self._stream(
+            lambda: client.completions.create(
+                model=self.model,
+                prompt=prompt,
+                stream=True,
+                stream_options={"include_usage": True},
+                stop=stop[:4] or omit,  # OpenAI's limit; the model's end token ends it too
+                max_tokens=max_tokens if max_tokens is not None else omit,
+                temperature=temperature if temperature is not None else omit,
+            ),
+            on_text,
+        )
+
+    async def _stream(
+        self, create: Callable[[], Awaitable[Any]], on_text: TextCallback | None
+    ) -> Completion:
         started = time.perf_counter()
         got = _Collected(model=self.model)
-        stream: AsyncStream[ChatCompletionChunk] | None = None
+        stream: AsyncStream[Any] | None = None
         try:
             try:
-                stream = await client.chat.completions.create(
-                    model=self.model,
-                    messages=cast(Any, messages),
-                    stream=True,
-                    stream_options={"include_usage": True},
-                    max_tokens=max_tokens if max_tokens is not None else omit,
-                    temperature=temperature if temperature is not None else omit,
-                )
+                stream = await create()
             except Exception as exc:
                 raise self._map_error(exc, mid_stream=False) from exc
             while not got.stopped_early:
@@ -193,14 +228,15 @@ class OpenAIChatModel:
             return "no model name — set BLITZLS_MODEL"
         return ""
 
-    async def _next_chunk(self, stream: AsyncStream[ChatCompletionChunk]) -> object | None:
+    async def _next_chunk(self, stream: AsyncStream[Any]) -> object | None:
         """The next chunk, None at the end of the stream; errors mapped to ModelError."""
         try:
-            return await stream.__anext__()
+            chunk: object = await stream.__anext__()
         except StopAsyncIteration:
             return None
         except Exception as exc:
             raise self._map_error(exc, mid_stream=True) from exc
+        return chunk
 
     def _take(self, chunk: object, got: _Collected) -> str:
         """Record one chunk's reasoning, usage and finish reason; return its answer text."""
@@ -225,6 +261,9 @@ class OpenAIChatModel:
             finish = getattr(choice, "finish_reason", None)
             if isinstance(finish, str) and finish:
                 got.finish_reason = finish
+            piece = getattr(choice, "text", None)  # a text completion's choice
+            if isinstance(piece, str):
+                text += piece
             delta = getattr(choice, "delta", None)
             if delta is None:
                 continue
@@ -325,7 +364,7 @@ def _forget_environment(client: AsyncOpenAI, headers: Mapping[str, str]) -> None
         client._ambient_authorizations = frozenset()
 
 
-async def _close_stream(stream: AsyncStream[ChatCompletionChunk]) -> None:
+async def _close_stream(stream: AsyncStream[Any]) -> None:
     """Close the HTTP response (and the SDK's generator) even while being cancelled."""
 
     async def close() -> None:

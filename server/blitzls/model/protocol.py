@@ -1,4 +1,4 @@
-"""The seam between the engine and a chat model: what a model does, and what it returns.
+"""The seam between the engine and a model: what a model does, and what it returns.
 
 :class:`ChatModel` is the interface; :mod:`blitzls.model.client` implements it over
 ``openai.AsyncOpenAI`` for any OpenAI-compatible endpoint.
@@ -58,6 +58,18 @@ class ChatModel(Protocol):
         on_text: TextCallback | None = None,
     ) -> Completion:
         """Stream one complete answer; raises ModelError (a cut-off answer is an error)."""
+        ...
+
+    async def fill(
+        self,
+        prompt: str,
+        *,
+        stop: list[str],
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_text: TextCallback | None = None,
+    ) -> Completion:
+        """Stream a text completion of a fill-in-the-middle ``prompt``; as :meth:`complete`."""
         ...
 
     async def list_models(self) -> list[str]:
