@@ -48,6 +48,8 @@ def candidates(results: dict[str, Any], run: str) -> list[dict[str, Any]]:
             replies = [x["reply"] for x in data["exchanges"]]
             if arm == "baseline":
                 replies = replies[:1]
+            # a middle filled in on /completions is replayed the same way
+            filled = any("prompt" in (x.get("request") or {}) for x in data["exchanges"])
             found.append(
                 {
                     "task": task.id,
@@ -63,6 +65,7 @@ def candidates(results: dict[str, Any], run: str) -> list[dict[str, Any]]:
                     "message": task.message,
                     "source": task.source,
                     "replies": replies,
+                    **({"settings": {"BLITZLS_FILL_IN_MIDDLE": "auto"}} if filled else {}),
                 }
             )
     return found

@@ -19,6 +19,14 @@ from blitzls.config import Settings, cache_dir
 from blitzls.core.apply import Applied, apply_reply_lines
 from blitzls.core.echo import echo_stop
 from blitzls.core.errors import ReplyError, SyntaxCheckError, TooLargeError
+from blitzls.core.fill import (
+    FillTemplate,
+    MiddleWatcher,
+    fill_prompt,
+    fillable,
+    reply_from_middle,
+    template_for,
+)
 from blitzls.core.names import check_names
 from blitzls.core.outcome import Outcome, outcome_for
 from blitzls.core.repair import repair
@@ -47,6 +55,22 @@ ProgressCallback = Callable[[int], None]  # receives characters of reply receive
 # A reply may stream at most this many characters per output token allowed (plus a margin).
 CHARS_PER_TOKEN_LIMIT = 8
 CHARS_MARGIN = 10_000
+# A fill-in-the-middle request that fails this way is asked again the usual way: the
+# endpoint has no text completions, or the model's middle was no answer.
+FILL_FALLBACK_KINDS = frozenset({"not_found", "server", "bad_response", "empty", "cut_off"})
+
+
+@dataclass(frozen=True)
+class _Fill:
+    """A pseudocode action asked as fill-in-the-middle."""
+
+    template: FillTemplate
+    prompt: str
+
+    @property
+    def messages(self) -> list[dict[str, str]]:
+        """The request as the cache key and the size check read it."""
+        return [{"role": "fill", "content": self.prompt}]
 
 
 @dataclass
@@ -56,6 +80,7 @@ class _Asked:
     replies: list[str] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    filled: bool = False  # the edit came from a fill-in-the-middle answer
 
     def add(self, completion: Completion, usage: dict[str, int]) -> None:
         self.replies.append(completion.text)
@@ -126,12 +151,13 @@ class Engine:
         task = replace(task, seen=shown, visible=tuple(regions))
         messages = self._messages(request, task, shown, context)
         policy.check_prompt_size(messages)
+        fill = self._fill(task, shown)
         params = self.request_params(task)
         caching = self.use_cache if use_cache is None else use_cache
         key = cache_key(
             base_url=self.provider.endpoint_id,
             model=self.model_name,
-            messages=messages,
+            messages=fill.messages if fill is not None else messages,
             params=params,
         )
         asked = _Asked()
@@ -139,9 +165,16 @@ class Engine:
         hit = applied is not None
         if applied is None:
             asked = _Asked()
-            applied = await self._ask_and_apply(task, shown, messages, params, on_progress, asked)
+            applied = await self._ask_and_apply(
+                task, shown, messages, params, on_progress, asked, fill
+            )
             if caching:  # only replies that produced a usable edit are stored
-                entry = {"replies": asked.replies, "usage": asked.usage, "model": self.model_name}
+                entry = {
+                    "replies": asked.replies,
+                    "usage": asked.usage,
+                    "model": self.model_name,
+                    "filled": asked.filled,
+                }
                 self.cache.set(key, entry)
         outcome = outcome_for(request, task, applied.text, self.model_name, applied.lines)
         outcome.notes = applied.notes
@@ -159,7 +192,7 @@ class Engine:
                 "cache_hit": hit,
                 "usage": asked.usage if hit else {},
                 "seconds": round(outcome.seconds, 4),
-                "format": task.reply_format,
+                "format": "fill" if asked.filled else task.reply_format,
                 "repaired": outcome.repaired,
             },
         )
@@ -179,6 +212,17 @@ class Engine:
         if self.settings.temperature is not None:
             params["temperature"] = self.settings.temperature
         return params
+
+    def _fill(self, task: EditTask, shown: Sequence[str]) -> _Fill | None:
+        """Fill-in-the-middle for pseudocode, where the setting and the model allow it."""
+        if not fillable(task):
+            return None
+        template = template_for(
+            self.settings.fill_in_middle, self.model_name, self.provider.is_local
+        )
+        if template is None:
+            return None
+        return _Fill(template, fill_prompt(task, shown, template))
 
     def _context(self) -> ContextMode:
         """What the model sees besides the code to change: the setting, or by the endpoint."""
@@ -213,16 +257,25 @@ class Engine:
         except ReplyError:
             return None  # reply handling changed since; ask again
         asked.replies = replies
+        asked.filled = bool(cached.get("filled"))
         asked.usage = dict(cached.get("usage") or {})
         return applied
 
     def _replay(self, task: EditTask, replies: Sequence[str]) -> Applied:
+        """The edit the stored replies gave: the first, else the next ones in turn (a repair
+        round's answer; after a filled middle that did not fit, the usual answers)."""
         try:
             return _apply(task, replies[0])
         except ReplyError:
             if len(replies) < 2:
                 raise
-            return _apply(self._repair_task(task), replies[1])
+        for index, reply in enumerate(replies[1:], 2):
+            try:
+                return _apply(self._repair_task(task), reply)
+            except ReplyError:
+                if index == len(replies):
+                    raise
+        raise ReplyError("no stored reply applies")  # pragma: no cover - the loop returns
 
     @staticmethod
     def _repair_task(task: EditTask) -> EditTask:
@@ -236,10 +289,15 @@ class Engine:
         params: dict[str, Any],
         on_progress: ProgressCallback | None,
         asked: _Asked,
+        fill: _Fill | None = None,
     ) -> Applied:
         deadline = self.settings.action_timeout
         try:
             async with asyncio.timeout(deadline):
+                if fill is not None:
+                    filled = await self._fill_and_apply(fill, params, on_progress, task, asked)
+                    if filled is not None:
+                        return filled
                 first = await self._ask(messages, params, on_progress, task, asked)
                 try:
                     return _apply(task, first.text)
@@ -270,6 +328,28 @@ class Engine:
                 "nothing was changed",
             ) from None
 
+    async def _fill_and_apply(
+        self,
+        fill: _Fill,
+        params: dict[str, Any],
+        on_progress: ProgressCallback | None,
+        task: EditTask,
+        asked: _Asked,
+    ) -> Applied | None:
+        """The edit from a filled-in middle; None when it must be asked the usual way (the
+        endpoint cannot fill in, or the middle does not fit)."""
+        try:
+            completion = await self._ask([], params, on_progress, task, asked, fill)
+            applied = _apply(task, completion.text)
+        except ModelError as problem:
+            if problem.kind not in FILL_FALLBACK_KINDS:
+                raise
+            return None
+        except ReplyError:
+            return None
+        asked.filled = True
+        return applied
+
     async def _ask(
         self,
         messages: list[dict[str, str]],
@@ -277,15 +357,20 @@ class Engine:
         on_progress: ProgressCallback | None,
         task: EditTask,
         asked: _Asked,
+        fill: _Fill | None = None,
     ) -> Completion:
-        """One paid model call; its usage is recorded whatever becomes of it."""
+        """One paid model call; its usage is recorded whatever becomes of it. With ``fill``
+        the model fills in the pseudocode's middle, returned as the rewritten definition."""
         self.provider.check_key()
         policy.check_budget(self.settings)
         await self.provider.close_retired()
-        echo = echo_stop(task)
-        watcher = FenceWatcher(echo)
+        echo = echo_stop(task) if fill is None else None
+        watcher = FenceWatcher(echo) if fill is None else None
+        middle = MiddleWatcher(task, fill.template) if fill is not None else None
         stop_at_fence = task.reply_format == "rewrite"
         limit = CHARS_PER_TOKEN_LIMIT * int(params["max_tokens"]) + CHARS_MARGIN
+        if fill is not None:
+            messages = [{"role": "user", "content": fill.prompt}]  # for estimates
         received = 0
         too_large = False
 
@@ -297,16 +382,28 @@ class Engine:
             if received > limit:
                 too_large = True
                 return True
-            return watcher.feed(delta) and stop_at_fence
+            if middle is not None:
+                return middle.feed(delta)
+            return watcher is not None and watcher.feed(delta) and stop_at_fence
 
         started = time.perf_counter()
+        model = self.provider.model()
         try:
-            completion = await self.provider.model().complete(
-                messages,
-                max_tokens=params.get("max_tokens"),
-                temperature=params.get("temperature"),
-                on_text=on_text,
-            )
+            if fill is not None:
+                completion = await model.fill(
+                    fill.prompt,
+                    stop=list(fill.template.stop),
+                    max_tokens=params.get("max_tokens"),
+                    temperature=params.get("temperature"),
+                    on_text=on_text,
+                )
+            else:
+                completion = await model.complete(
+                    messages,
+                    max_tokens=params.get("max_tokens"),
+                    temperature=params.get("temperature"),
+                    on_text=on_text,
+                )
         except BaseException:
             # The call may have been paid for (cancelled, cut off, failed mid-stream).
             self._record_call(
@@ -316,6 +413,13 @@ class Engine:
         usage = _usage(completion, messages)
         if echo is not None and echo.done:  # ended where the model only echoed the file
             completion = replace(completion, text=echo.reply(fence_name(task.language)))
+        if middle is not None:
+            lines = middle.finish()
+            if not any(line.strip() for line in lines):
+                completion = replace(completion, text="")
+            else:
+                text = reply_from_middle(task, lines, fence_name(task.language))
+                completion = replace(completion, text=text)
         self._record_call(usage, completion.seconds)
         asked.add(completion, usage)
         if too_large:

@@ -75,7 +75,8 @@ def build_app(model: Path, name: str, *, n_ctx: int, threads: int = 0) -> Any:
 
 
 class ZeroTemperatureByDefault:
-    """ASGI wrapper: a chat request that names no temperature is sampled at 0.
+    """ASGI wrapper: a chat or text completion request that names no temperature is sampled
+    at 0.
 
     The library's default is 0.8; blitzls caches answers and expects the same request to get
     the same answer, as it did from the endpoint blitzls used to ship.
@@ -88,7 +89,7 @@ class ZeroTemperatureByDefault:
         if (
             scope.get("type") != "http"
             or scope.get("method") != "POST"
-            or not str(scope.get("path", "")).endswith("/chat/completions")
+            or not str(scope.get("path", "")).endswith("/completions")
         ):
             await self.app(scope, receive, send)
             return

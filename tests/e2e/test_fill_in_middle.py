@@ -1,0 +1,205 @@
+"""Pseudocode filled in the middle, through ``blitzls run --write`` and the scripted endpoint.
+
+With ``fillInMiddle`` on (it is off by default), a small code model (by its name) is sent the
+function split around the pseudocode in its own fill-in-the-middle tokens on
+``/v1/completions`` and writes only the new code; what it writes past the gap is not used,
+the stream is closed there, and a middle that does not fit — or an endpoint without text
+completions — is asked again the usual way, on the chat route.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import run_blitzls
+from tests.support.scripted_model import Reply, ScriptedModelServer
+
+QWEN = "qwen2.5-coder-1.5b-instruct"
+SOURCE = (
+    "import re\n"
+    "\n"
+    "\n"
+    "def slugify(title: str) -> str:\n"
+    '    """Turn a title into a URL slug: "Hello, World!" -> "hello-world"."""\n'
+    "    # lower-case the title and join its words with hyphens\n"
+    "    return slug\n"
+    "\n"
+    "\n"
+    "def other() -> None:\n"
+    "    pass\n"
+)
+MIDDLE = "    slug = re.sub(r'[^a-z0-9]+', '-', title.lower()).strip('-')\n"
+EXPECTED = SOURCE.replace("    # lower-case the title and join its words with hyphens\n", MIDDLE)
+WHOLE = (
+    "```python\n"
+    "def slugify(title: str) -> str:\n"
+    '    """Turn a title into a URL slug: "Hello, World!" -> "hello-world"."""\n'
+    f"{MIDDLE}"
+    "    return slug\n"
+    "```\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def serves_qwen(model_server: ScriptedModelServer) -> None:
+    if model_server.known_models is not None:
+        model_server.known_models.append(QWEN)
+
+
+def pseudocode(
+    env: dict[str, str], path: Path, *flags: str, model: str = QWEN
+) -> subprocess.CompletedProcess[str]:
+    env = {"BLITZLS_FILL_IN_MIDDLE": "auto", **env, "BLITZLS_MODEL": model}
+    return run_blitzls(
+        env,
+        "run",
+        "pseudocode",
+        str(path),
+        "--lines",
+        "6",
+        "--write",
+        "--json",
+        *flags,
+        timeout=120,
+    )
+
+
+def test_the_model_writes_only_the_middle_and_the_stream_ends_past_the_gap(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "blog.py"
+    path.write_text(SOURCE, encoding="utf-8")
+    # the model goes on past the gap: the suffix again, then a function of its own
+    rambling = MIDDLE + "    return slug\n\n\ndef more():\n" + "    pass\n" * 200
+    model_server.enqueue(Reply(content=rambling, chunk_chars=10, chunk_delay=0.01))
+    done = pseudocode(server_env, path)
+    assert done.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == EXPECTED
+    (request,) = model_server.completion_requests
+    assert not model_server.chat_requests
+    body = request.body
+    assert body["model"] == QWEN and body["stream"] is True and body["temperature"] == 0
+    assert body["prompt"] == (
+        "<|fim_prefix|>def slugify(title: str) -> str:\n"
+        '    """Turn a title into a URL slug: "Hello, World!" -> "hello-world"."""\n'
+        "    # lower-case the title and join its words with hyphens\n"
+        "<|fim_suffix|>    return slug<|fim_middle|>"
+    )
+    assert "<|endoftext|>" in body["stop"]
+    assert model_server.wait_closed_early(1, 5.0), "the stream was not closed past the gap"
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["changed"] is True
+
+
+def test_a_middle_that_does_not_fit_is_asked_again_the_usual_way(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "blog.py"
+    path.write_text(SOURCE, encoding="utf-8")
+    model_server.enqueue(Reply(content="    slug = re.sub(\n"), Reply(content=WHOLE))
+    done = pseudocode(server_env, path)
+    assert done.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == EXPECTED
+    assert [r.path for r in model_server.requests if r.method == "POST"] == [
+        "/v1/completions",
+        "/v1/chat/completions",
+    ]
+
+
+def test_an_endpoint_without_text_completions_is_asked_the_usual_way(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "blog.py"
+    path.write_text(SOURCE, encoding="utf-8")
+    model_server.enqueue(Reply(status=404), Reply(content=WHOLE))
+    done = pseudocode(server_env, path)
+    assert done.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == EXPECTED
+    assert len(model_server.chat_requests) == 1
+
+
+def test_an_endpoint_that_is_down_gets_its_message_and_no_second_request(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "blog.py"
+    path.write_text(SOURCE, encoding="utf-8")
+    model_server.enqueue(Reply(status=401))
+    done = pseudocode(server_env, path)
+    assert done.returncode != 0
+    assert path.read_text(encoding="utf-8") == SOURCE
+    assert "401" in done.stderr + done.stdout or "key" in (done.stderr + done.stdout).lower()
+    assert not model_server.chat_requests
+
+
+def test_off_by_default_other_models_and_the_setting_off_are_asked_the_usual_way(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "blog.py"
+    cases: list[tuple[str, dict[str, str]]] = [
+        ("grok-code-fast-1", {}),  # no fill-in-the-middle family in the name
+        (QWEN, {"BLITZLS_FILL_IN_MIDDLE": "off"}),
+        (QWEN, {"BLITZLS_MODEL_CLASS": "capable"}),  # auto is for small models
+    ]
+    for model, extra in cases:
+        path.write_text(SOURCE, encoding="utf-8")
+        model_server.reset()
+        model_server.enqueue(Reply(content=WHOLE))
+        done = pseudocode({**server_env, **extra}, path, "--no-cache", model=model)
+        assert done.returncode == 0, done.stderr
+        assert path.read_text(encoding="utf-8") == EXPECTED
+        assert not model_server.completion_requests
+    # and by default, with the model's name naming a family
+    path.write_text(SOURCE, encoding="utf-8")
+    model_server.reset()
+    model_server.enqueue(Reply(content=WHOLE))
+    done = run_blitzls(
+        {**server_env, "BLITZLS_MODEL": QWEN},
+        "run",
+        "pseudocode",
+        str(path),
+        "--lines",
+        "6",
+        "--write",
+        "--no-cache",
+    )
+    assert done.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == EXPECTED
+    assert not model_server.completion_requests
+
+
+def test_a_repeat_is_answered_from_the_cache(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "blog.py"
+    path.write_text(SOURCE, encoding="utf-8")
+    model_server.enqueue(Reply(content=MIDDLE))
+    assert pseudocode(server_env, path).returncode == 0
+    path.write_text(SOURCE, encoding="utf-8")
+    done = pseudocode(server_env, path)
+    assert done.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == EXPECTED
+    assert len(model_server.completion_requests) == 1
+    assert json.loads(done.stdout.strip().splitlines()[-1])["cache_hit"] is True
+
+
+def test_crlf_and_non_ascii_survive_a_filled_middle(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    source = (
+        "def greet(name: str) -> str:\r\n"
+        "    # say hello to the name with a wave 👋 and an é\r\n"
+        "    return text\r\n"
+    )
+    path = tmp_path / "hello.py"
+    path.write_bytes(source.encode("utf-8"))
+    model_server.enqueue(Reply(content='    text = f"héllo {name} 👋"\n    return text\n'))
+    env = {**server_env, "BLITZLS_MODEL": QWEN, "BLITZLS_FILL_IN_MIDDLE": "qwen"}
+    done = run_blitzls(env, "run", "pseudocode", str(path), "--lines", "2", "--write")
+    assert done.returncode == 0, done.stderr
+    assert path.read_bytes().decode("utf-8") == (
+        'def greet(name: str) -> str:\r\n    text = f"héllo {name} 👋"\r\n    return text\r\n'
+    )
