@@ -109,9 +109,15 @@ def blitzls_settings(upstream: str, extra: list[str]) -> dict[str, str]:
     return env
 
 
-def baseline_context(blitzls_env: dict[str, str]) -> str:
-    """What the baseline is shown besides the function: the file when blitzls sends it."""
+def baseline_context(blitzls_env: dict[str, str], action: str = "") -> str:
+    """What the baseline is shown besides the function: the file when blitzls sends it —
+    for every action with ``context`` 'file', and for pseudocode filled in the middle
+    (``fillInMiddle`` on), whose prompt is the file around the gap unless ``context`` is
+    'scope'."""
     context = blitzls_env.get("BLITZLS_CONTEXT", "auto")
+    filled = blitzls_env.get("BLITZLS_FILL_IN_MIDDLE", "off") != "off"
+    if action == "pseudocode" and filled and context != "scope":
+        return "file"
     if context == "auto":
         return "file" if blitzls_env["BLITZLS_MODEL_CLASS"] == "capable" else "scope"
     return context
@@ -130,7 +136,9 @@ def run_task(
         proxy.label = f"{task.id}/{arm}"
         result: ArmResult
         if arm == "baseline":
-            result = run_baseline(task, proxy.url, model, api_key, baseline_context(blitzls_env))
+            result = run_baseline(
+                task, proxy.url, model, api_key, baseline_context(blitzls_env, task.action)
+            )
         else:
             result = run_blitzls(task, {**endpoint_env(proxy.url, model, api_key), **blitzls_env})
         outcome, test_output = verdict(task, result.text)
@@ -276,6 +284,7 @@ def _results(
         "threads": args.threads,
         "blitzls_env": blitzls_env,
         "baseline_context": baseline_context(blitzls_env),
+        "baseline_context_pseudocode": baseline_context(blitzls_env, "pseudocode"),
         "command": " ".join(sys.argv),
         "blitzls": BLITZLS_VERSION,
         "baseline_from": str(args.baseline_from or ""),

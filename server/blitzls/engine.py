@@ -145,13 +145,24 @@ class Engine:
         task = prepare(request, self.reply_format())
         context = self._context()
         regions = shown_regions(task, context, self.settings.context_lines)
+        template = self._fill_template(task)
+        # a middle is filled in with the file around it unless the setting says 'scope'
+        filled_in = "scope" if self.settings.context == "scope" else "file"
+        fill_regions = shown_regions(task, filled_in, self.settings.context_lines)
         shown = policy.shown_lines(
-            self.settings, task.lines, regions, snapshot.language_id, (request.instruction,)
+            self.settings,
+            task.lines,
+            regions + fill_regions if template is not None else regions,
+            snapshot.language_id,
+            (request.instruction,),
         )
         task = replace(task, seen=shown, visible=tuple(regions))
         messages = self._messages(request, task, shown, context)
         policy.check_prompt_size(messages)
-        fill = self._fill(task, shown)
+        fill = None
+        if template is not None:
+            fill = _Fill(template, fill_prompt(task, shown, template, fill_regions))
+            policy.check_prompt_size(fill.messages)
         params = self.request_params(task)
         caching = self.use_cache if use_cache is None else use_cache
         key = cache_key(
@@ -213,16 +224,12 @@ class Engine:
             params["temperature"] = self.settings.temperature
         return params
 
-    def _fill(self, task: EditTask, shown: Sequence[str]) -> _Fill | None:
-        """Fill-in-the-middle for pseudocode, where the setting and the model allow it."""
+    def _fill_template(self, task: EditTask) -> FillTemplate | None:
+        """The fill-in-the-middle template for pseudocode, where the setting and the model
+        allow it."""
         if not fillable(task):
             return None
-        template = template_for(
-            self.settings.fill_in_middle, self.model_name, self.provider.is_local
-        )
-        if template is None:
-            return None
-        return _Fill(template, fill_prompt(task, shown, template))
+        return template_for(self.settings.fill_in_middle, self.model_name, self.provider.is_local)
 
     def _context(self) -> ContextMode:
         """What the model sees besides the code to change: the setting, or by the endpoint."""

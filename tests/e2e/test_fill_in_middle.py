@@ -83,16 +83,33 @@ def test_the_model_writes_only_the_middle_and_the_stream_ends_past_the_gap(
     assert not model_server.chat_requests
     body = request.body
     assert body["model"] == QWEN and body["stream"] is True and body["temperature"] == 0
+    # the file around the gap, as code models are trained to fill it
+    before, after = SOURCE.split("    return slug\n")
     assert body["prompt"] == (
-        "<|fim_prefix|>def slugify(title: str) -> str:\n"
-        '    """Turn a title into a URL slug: "Hello, World!" -> "hello-world"."""\n'
-        "    # lower-case the title and join its words with hyphens\n"
-        "<|fim_suffix|>    return slug<|fim_middle|>"
+        f"<|fim_prefix|>{before}<|fim_suffix|>    return slug\n{after.rstrip()}<|fim_middle|>"
     )
     assert "<|endoftext|>" in body["stop"]
     assert model_server.wait_closed_early(1, 5.0), "the stream was not closed past the gap"
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["changed"] is True
+
+
+def test_with_the_context_setting_scope_only_the_function_is_sent(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "blog.py"
+    path.write_text(SOURCE, encoding="utf-8")
+    model_server.enqueue(Reply(content=MIDDLE))
+    done = pseudocode({**server_env, "BLITZLS_CONTEXT": "scope"}, path)
+    assert done.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == EXPECTED
+    (request,) = model_server.completion_requests
+    assert request.body["prompt"] == (
+        "<|fim_prefix|>def slugify(title: str) -> str:\n"
+        '    """Turn a title into a URL slug: "Hello, World!" -> "hello-world"."""\n'
+        "    # lower-case the title and join its words with hyphens\n"
+        "<|fim_suffix|>    return slug<|fim_middle|>"
+    )
 
 
 def test_a_middle_that_does_not_fit_is_asked_again_the_usual_way(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from blitzls.actions import BUILTIN_ACTIONS
@@ -41,8 +39,7 @@ def task_for(
 ) -> EditTask:
     snapshot = Snapshot(tuple(split_lines(source)), 1, language, "blog.py")
     request = ActionRequest(BUILTIN_ACTIONS["pseudocode"], snapshot, first, end)
-    task = prepare(request, "rewrite")
-    return replace(task, visible=(task.shown,))
+    return prepare(request, "rewrite")
 
 
 def feed(watcher: MiddleWatcher, pieces: list[str]) -> int | None:
@@ -88,7 +85,7 @@ def test_every_family_the_setting_offers_has_a_template() -> None:
 def test_the_prompt_is_the_definition_split_after_the_pseudocode() -> None:
     task = task_for()
     assert fillable(task)
-    assert fill_prompt(task, task.lines, QWEN) == (
+    assert fill_prompt(task, task.lines, QWEN, [task.shown]) == (
         "<|fim_prefix|>def slugify(title):\n"
         '    """A URL slug."""\n'
         "    # lower-case the title\n"
@@ -101,14 +98,14 @@ def test_the_placeholder_under_the_pseudocode_is_left_out_and_crlf_becomes_lf() 
     source = "def total(xs):\r\n    # add them up\r\n    pass\r\n"
     task = task_for(source, 1, 2)
     assert task.placeholder == 2
-    assert fill_prompt(task, task.lines, QWEN) == (
+    assert fill_prompt(task, task.lines, QWEN, [task.shown]) == (
         "<|fim_prefix|>def total(xs):\n    # add them up\n<|fim_suffix|><|fim_middle|>"
     )
 
 
 def test_with_the_file_as_context_the_gap_is_in_the_file() -> None:
-    task = replace(task_for(), visible=((2, 7), (0, 2), (7, 10)))
-    assert fill_prompt(task, task.lines, QWEN) == (
+    task = task_for()
+    assert fill_prompt(task, task.lines, QWEN, [(2, 7), (0, 2), (7, 10)]) == (
         "<|fim_prefix|>import re\n\ndef slugify(title):\n"
         '    """A URL slug."""\n'
         "    # lower-case the title\n"
@@ -121,7 +118,7 @@ def test_the_prompt_shows_what_the_model_may_see() -> None:
     task = task_for()
     seen = list(task.lines)
     seen[3] = '    """[REDACTED]"""\n'
-    assert '"""[REDACTED]"""' in fill_prompt(task, seen, QWEN)
+    assert '"""[REDACTED]"""' in fill_prompt(task, seen, QWEN, [task.shown])
 
 
 def test_pseudocode_outside_a_definition_is_asked_the_usual_way() -> None:

@@ -21,6 +21,10 @@ def test_the_ci_check_fails_when_it_has_no_task_to_run() -> None:
     assert "no task to check" in done.stderr
 
 
+def filled_args() -> list[str]:
+    return ["BLITZLS_FILL_IN_MIDDLE=auto"]
+
+
 def test_a_hosted_url_is_measured_as_a_hosted_user_gets_it() -> None:
     sys.path.insert(0, str(QUALITY))
     from baseline import baseline_prompt
@@ -35,6 +39,14 @@ def test_a_hosted_url_is_measured_as_a_hosted_user_gets_it() -> None:
     assert (local["BLITZLS_MODEL_CLASS"], baseline_context(local)) == ("small", "scope")
     forced = blitzls_settings("http://127.0.0.1:8080/v1", ["BLITZLS_CONTEXT=file"])
     assert baseline_context(forced) == "file"
+    # pseudocode filled in the middle is sent the file around the gap; other actions are not
+    filled = blitzls_settings("http://127.0.0.1:8080/v1", ["BLITZLS_FILL_IN_MIDDLE=auto"])
+    assert baseline_context(filled, "pseudocode") == "file"
+    assert baseline_context(filled, "fix") == "scope"
+    scoped = [*filled_args(), "BLITZLS_CONTEXT=scope"]
+    assert baseline_context(blitzls_settings("http://127.0.0.1:8080/v1", scoped), "pseudocode") == (
+        "scope"
+    )
     task = load_all("py-pseudocode-inventory")[0]
     assert task.source.rstrip() in baseline_prompt(task, "file")
     assert task.source.rstrip() not in baseline_prompt(task, "scope")

@@ -3,17 +3,18 @@
 Code models are trained to complete the gap between a prefix and a suffix of a file when
 the prompt is written in their own marker tokens (``<|fim_prefix|>…<|fim_suffix|>…
 <|fim_middle|>`` for Qwen2.5-Coder). For pseudocode that gap is exactly the answer: the
-prefix is the definition down to the pseudocode comments (which stay in it, as the
-specification), the suffix is the rest of the definition, and the model writes the code
-that replaces the comments — not the header, not the lines around, not the comments again.
+prefix runs down to the pseudocode comments (which stay in it, as the specification), the
+suffix is what follows them, and the model writes the code that replaces the comments —
+not the header, not the lines around, not the comments again.
 
-What the model sees is what the chat prompt would show it (the setting ``context``). The
-middle is read line by line while it streams and ends where the model starts writing
-past the gap: a line left of the pseudocode's indentation (the block it was in has ended),
-the suffix's first line echoed, a marker token or a Markdown fence. The definition with
-the middle in place of the pseudocode then goes through the same fitting and checks as a
-rewrite answer (:func:`reply_from_middle`), so a middle that does not fit is refused the
-same way — and the engine then asks the usual way.
+The prefix and suffix are the file around the definition (``contextLines`` of it), unless
+the setting ``context`` is 'scope': measured, the definition alone lost passes that the
+file around it won back. The middle is read line by line while it streams and ends where
+the model starts writing past the gap: a line left of the pseudocode's indentation (the
+block it was in has ended), the suffix's first line echoed, a marker token or a Markdown
+fence. The definition with the middle in place of the pseudocode then goes through the
+same fitting and checks as a rewrite answer (:func:`reply_from_middle`), so a middle that
+does not fit is refused the same way — and the engine then asks the usual way.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from blitzls.core.lines import columns, is_blank
-from blitzls.core.task import EditTask
+from blitzls.core.task import EditTask, Span
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,11 @@ def _end_of_comments(task: EditTask) -> int:
     return task.placeholder if task.placeholder is not None else task.target[1]
 
 
-def fill_prompt(task: EditTask, seen: Sequence[str], template: FillTemplate) -> str:
-    """The prompt: what the model may see of the file (the definition; with the setting
-    ``context`` 'file', the lines around it too), split after the pseudocode comments."""
-    regions = task.visible or ((0, len(task.lines)),)
+def fill_prompt(
+    task: EditTask, seen: Sequence[str], template: FillTemplate, regions: Sequence[Span]
+) -> str:
+    """The prompt: the ``regions`` of the file (the definition, and the lines around it),
+    as the model may see them, split after the pseudocode comments."""
     rows = sorted({row for start, end in regions for row in range(start, end)})
     gap, rest = _end_of_comments(task), task.target[1]
 
