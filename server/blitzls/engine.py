@@ -81,6 +81,7 @@ class _Asked:
     usage: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     filled: bool = False  # the edit came from a fill-in-the-middle answer
+    unused: int = 0  # replies before the usual request: a filled middle that did not fit
 
     def add(self, completion: Completion, usage: dict[str, int]) -> None:
         self.replies.append(completion.text)
@@ -147,7 +148,7 @@ class Engine:
         regions = shown_regions(task, context, self.settings.context_lines)
         template = self._fill_template(task)
         # a middle is filled in with the file around it unless the setting says 'scope'
-        filled_in = "scope" if self.settings.context == "scope" else "file"
+        filled_in: ContextMode = "scope" if self.settings.context == "scope" else "file"
         fill_regions = shown_regions(task, filled_in, self.settings.context_lines)
         shown = policy.shown_lines(
             self.settings,
@@ -185,6 +186,7 @@ class Engine:
                     "usage": asked.usage,
                     "model": self.model_name,
                     "filled": asked.filled,
+                    "unused": asked.unused,
                 }
                 self.cache.set(key, entry)
         outcome = outcome_for(request, task, applied.text, self.model_name, applied.lines)
@@ -192,7 +194,7 @@ class Engine:
         outcome.cache_hit = hit
         outcome.usage = asked.usage
         outcome.model_seconds = asked.seconds
-        outcome.repaired = len(asked.replies) > 1
+        outcome.repaired = len(asked.replies) - asked.unused > 1
         outcome.seconds = time.perf_counter() - started
         usage_log.record(
             cache_dir(self.settings),
@@ -265,6 +267,8 @@ class Engine:
             return None  # reply handling changed since; ask again
         asked.replies = replies
         asked.filled = bool(cached.get("filled"))
+        unused = cached.get("unused")
+        asked.unused = unused if isinstance(unused, int) else 0
         asked.usage = dict(cached.get("usage") or {})
         return applied
 
@@ -353,6 +357,7 @@ class Engine:
                 raise
             return None
         except ReplyError:
+            asked.unused = len(asked.replies)
             return None
         asked.filled = True
         return applied

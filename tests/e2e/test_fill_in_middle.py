@@ -50,6 +50,14 @@ def serves_qwen(model_server: ScriptedModelServer) -> None:
         model_server.known_models.append(QWEN)
 
 
+def last_action(env: dict[str, str]) -> dict[str, object]:
+    """The usage log's record of the last action: how it was answered."""
+    log = Path(env["BLITZLS_CACHE_DIR"]) / "usage.jsonl"
+    entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    record: dict[str, object] = [e for e in entries if e.get("kind") == "action"][-1]
+    return record
+
+
 def pseudocode(
     env: dict[str, str], path: Path, *flags: str, model: str = QWEN
 ) -> subprocess.CompletedProcess[str]:
@@ -92,6 +100,10 @@ def test_the_model_writes_only_the_middle_and_the_stream_ends_past_the_gap(
     assert model_server.wait_closed_early(1, 5.0), "the stream was not closed past the gap"
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["changed"] is True
+    assert (last_action(server_env)["format"], last_action(server_env)["repaired"]) == (
+        "fill",
+        False,
+    )
 
 
 def test_with_the_context_setting_scope_only_the_function_is_sent(
@@ -125,6 +137,11 @@ def test_a_middle_that_does_not_fit_is_asked_again_the_usual_way(
         "/v1/completions",
         "/v1/chat/completions",
     ]
+    # the chat answer is the first answer, not a repair round's
+    assert (last_action(server_env)["format"], last_action(server_env)["repaired"]) == (
+        "rewrite",
+        False,
+    )
 
 
 def test_an_endpoint_without_text_completions_is_asked_the_usual_way(
