@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.test_lsp_pseudocode import actions_at, open_document
 from tests.support.cli import run_blitzls
+from tests.support.lsp import apply_text_edits, capabilities, edits_of, lsp_session
 from tests.support.scripted_model import Reply, ScriptedModelServer
 
 QWEN = "qwen2.5-coder-1.5b-instruct"
@@ -237,3 +239,23 @@ def test_crlf_and_non_ascii_survive_a_filled_middle(
     assert path.read_bytes().decode("utf-8") == (
         'def greet(name: str) -> str:\r\n    text = f"héllo {name} 👋"\r\n    return text\r\n'
     )
+
+
+@pytest.mark.parametrize("preset", ["vscode", "neovim"])
+async def test_the_language_server_lands_a_filled_middle_on_the_pseudocode(
+    preset: str, server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    source = SOURCE.replace("join its words", "join its words 👋 (é)")
+    uri = (tmp_path / "blog.py").as_uri()
+    env = {**server_env, "BLITZLS_MODEL": QWEN, "BLITZLS_FILL_IN_MIDDLE": "auto"}
+    async with lsp_session(env, capabilities(preset)) as client:
+        encoding = str(client.init_result.capabilities.position_encoding or "utf-16")  # type: ignore[attr-defined]
+        open_document(client, uri, source)
+        (action,) = await actions_at(client, uri, (5, 8))
+        model_server.enqueue(Reply(content=MIDDLE + "    return slug\n", chunk_chars=7))
+        resolved = await client.code_action_resolve_async(action)
+        assert resolved.edit is not None, client.messages
+        edits, _ = edits_of(resolved.edit, uri)
+        assert apply_text_edits(source, edits, encoding) == EXPECTED
+        assert all(e.range.start.line >= 5 for e in edits)  # only the pseudocode's lines
+    assert len(model_server.completion_requests) == 1 and not model_server.chat_requests
