@@ -3,6 +3,7 @@ shape the real ``openai`` client reads: ``prompt`` in, ``choices[].text`` out.""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import openai
@@ -54,6 +55,11 @@ def test_a_streamed_text_completion_sends_the_scripted_text_then_usage(
     (request,) = server.requests
     assert request.method == "POST" and request.path == "/v1/completions"
     assert request.body["prompt"] == PROMPT and request.body["suffix"] == "\n"
+    # the server marks the response complete after its last byte, which the client may
+    # already have read
+    deadline = time.monotonic() + 5.0
+    while not request.completed and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert request.completed
     assert server.completion_requests == [request] and server.chat_requests == []
 
