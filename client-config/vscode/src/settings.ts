@@ -42,6 +42,7 @@ export const SERVER_SETTING_KEYS = [
   'temperature',
   'editFormat',
   'modelClass',
+  'fillInMiddle',
   'context',
   'actionTimeout',
   'contextLines',
