@@ -147,13 +147,14 @@ class Engine:
         context = self._context()
         regions = shown_regions(task, context, self.settings.context_lines)
         template = self._fill_template(task)
-        # a middle is filled in with the file around it unless the setting says 'scope'
-        filled_in: ContextMode = "scope" if self.settings.context == "scope" else "file"
-        fill_regions = shown_regions(task, filled_in, self.settings.context_lines)
+        fill_regions: list[tuple[int, int]] = []
+        if template is not None:  # the file around the gap, unless the setting says 'scope'
+            filled_in: ContextMode = "scope" if self.settings.context == "scope" else "file"
+            fill_regions = shown_regions(task, filled_in, self.settings.context_lines)
         shown = policy.shown_lines(
             self.settings,
             task.lines,
-            regions + fill_regions if template is not None else regions,
+            regions + fill_regions,
             snapshot.language_id,
             (request.instruction,),
         )
@@ -275,18 +276,14 @@ class Engine:
     def _replay(self, task: EditTask, replies: Sequence[str]) -> Applied:
         """The edit the stored replies gave: the first, else the next ones in turn (a repair
         round's answer; after a filled middle that did not fit, the usual answers)."""
-        try:
-            return _apply(task, replies[0])
-        except ReplyError:
-            if len(replies) < 2:
-                raise
-        for index, reply in enumerate(replies[1:], 2):
+        tasks = [task, *[self._repair_task(task)] * (len(replies) - 1)]
+        for attempt, (each, reply) in enumerate(zip(tasks, replies, strict=True), 1):
             try:
-                return _apply(self._repair_task(task), reply)
+                return _apply(each, reply)
             except ReplyError:
-                if index == len(replies):
+                if attempt == len(replies):
                     raise
-        raise ReplyError("no stored reply applies")  # pragma: no cover - the loop returns
+        raise ReplyError("no stored reply")  # an entry without replies
 
     @staticmethod
     def _repair_task(task: EditTask) -> EditTask:

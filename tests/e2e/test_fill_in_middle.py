@@ -10,6 +10,7 @@ completions — is asked again the usual way, on the chat route.
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 from pathlib import Path
 
@@ -78,15 +79,27 @@ def pseudocode(
     )
 
 
+def on_blog(
+    env: dict[str, str], server: ScriptedModelServer, folder: Path, *replies: Reply
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """``pseudocode`` on a fresh blog.py answered with ``replies``; what ran, and the file."""
+    path = folder / "blog.py"
+    path.write_text(SOURCE, encoding="utf-8")
+    server.enqueue(*replies)
+    return pseudocode(env, path), path
+
+
 def test_the_model_writes_only_the_middle_and_the_stream_ends_past_the_gap(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
-    path = tmp_path / "blog.py"
-    path.write_text(SOURCE, encoding="utf-8")
     # the model goes on past the gap: the suffix again, then a function of its own
     rambling = MIDDLE + "    return slug\n\n\ndef more():\n" + "    pass\n" * 200
-    model_server.enqueue(Reply(content=rambling, chunk_chars=10, chunk_delay=0.01))
-    done = pseudocode(server_env, path)
+    done, path = on_blog(
+        server_env,
+        model_server,
+        tmp_path,
+        Reply(content=rambling, chunk_chars=10, chunk_delay=0.01),
+    )
     assert done.returncode == 0, done.stderr
     assert path.read_text(encoding="utf-8") == EXPECTED
     (request,) = model_server.completion_requests
@@ -111,10 +124,9 @@ def test_the_model_writes_only_the_middle_and_the_stream_ends_past_the_gap(
 def test_with_the_context_setting_scope_only_the_function_is_sent(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
-    path = tmp_path / "blog.py"
-    path.write_text(SOURCE, encoding="utf-8")
-    model_server.enqueue(Reply(content=MIDDLE))
-    done = pseudocode({**server_env, "BLITZLS_CONTEXT": "scope"}, path)
+    done, path = on_blog(
+        {**server_env, "BLITZLS_CONTEXT": "scope"}, model_server, tmp_path, Reply(content=MIDDLE)
+    )
     assert done.returncode == 0, done.stderr
     assert path.read_text(encoding="utf-8") == EXPECTED
     (request,) = model_server.completion_requests
@@ -129,10 +141,13 @@ def test_with_the_context_setting_scope_only_the_function_is_sent(
 def test_a_middle_that_does_not_fit_is_asked_again_the_usual_way(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
-    path = tmp_path / "blog.py"
-    path.write_text(SOURCE, encoding="utf-8")
-    model_server.enqueue(Reply(content="    slug = re.sub(\n"), Reply(content=WHOLE))
-    done = pseudocode(server_env, path)
+    done, path = on_blog(
+        server_env,
+        model_server,
+        tmp_path,
+        Reply(content="    slug = re.sub(\n"),
+        Reply(content=WHOLE),
+    )
     assert done.returncode == 0, done.stderr
     assert path.read_text(encoding="utf-8") == EXPECTED
     assert [r.path for r in model_server.requests if r.method == "POST"] == [
@@ -149,26 +164,35 @@ def test_a_middle_that_does_not_fit_is_asked_again_the_usual_way(
 def test_an_endpoint_without_text_completions_is_asked_the_usual_way(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
-    path = tmp_path / "blog.py"
-    path.write_text(SOURCE, encoding="utf-8")
-    model_server.enqueue(Reply(status=404), Reply(content=WHOLE))
-    done = pseudocode(server_env, path)
+    done, path = on_blog(
+        server_env, model_server, tmp_path, Reply(status=404), Reply(content=WHOLE)
+    )
     assert done.returncode == 0, done.stderr
     assert path.read_text(encoding="utf-8") == EXPECTED
     assert len(model_server.chat_requests) == 1
 
 
-def test_an_endpoint_that_is_down_gets_its_message_and_no_second_request(
+def test_a_refused_key_gets_its_message_and_no_second_request(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
-    path = tmp_path / "blog.py"
-    path.write_text(SOURCE, encoding="utf-8")
-    model_server.enqueue(Reply(status=401))
-    done = pseudocode(server_env, path)
+    done, path = on_blog(server_env, model_server, tmp_path, Reply(status=401))
     assert done.returncode != 0
     assert path.read_text(encoding="utf-8") == SOURCE
     assert "401" in done.stderr + done.stdout or "key" in (done.stderr + done.stdout).lower()
     assert not model_server.chat_requests
+
+
+def test_an_endpoint_that_is_down_gets_its_message_and_the_file_is_untouched(
+    server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
+) -> None:
+    with socket.socket() as unused:  # a port nothing listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    env = {**server_env, "BLITZLS_BASE_URL": f"http://127.0.0.1:{port}/v1"}
+    done, path = on_blog(env, model_server, tmp_path)
+    assert done.returncode != 0
+    assert path.read_text(encoding="utf-8") == SOURCE
+    assert "cannot reach" in done.stderr + done.stdout
 
 
 def test_off_by_default_other_models_and_the_setting_off_are_asked_the_usual_way(
@@ -176,44 +200,29 @@ def test_off_by_default_other_models_and_the_setting_off_are_asked_the_usual_way
 ) -> None:
     path = tmp_path / "blog.py"
     cases: list[tuple[str, dict[str, str]]] = [
-        ("grok-code-fast-1", {}),  # no fill-in-the-middle family in the name
+        (QWEN, {}),  # the default: off, though the model's name names a family
+        ("grok-code-fast-1", {"BLITZLS_FILL_IN_MIDDLE": "auto"}),  # no family in the name
         (QWEN, {"BLITZLS_FILL_IN_MIDDLE": "off"}),
-        (QWEN, {"BLITZLS_MODEL_CLASS": "capable"}),  # auto is for small models
+        (QWEN, {"BLITZLS_FILL_IN_MIDDLE": "auto", "BLITZLS_MODEL_CLASS": "capable"}),
     ]
     for model, extra in cases:
         path.write_text(SOURCE, encoding="utf-8")
         model_server.reset()
         model_server.enqueue(Reply(content=WHOLE))
-        done = pseudocode({**server_env, **extra}, path, "--no-cache", model=model)
+        env = {**server_env, **extra, "BLITZLS_MODEL": model}
+        done = run_blitzls(
+            env, "run", "pseudocode", str(path), "--lines", "6", "--write", "--no-cache"
+        )
         assert done.returncode == 0, done.stderr
         assert path.read_text(encoding="utf-8") == EXPECTED
-        assert not model_server.completion_requests
-    # and by default, with the model's name naming a family
-    path.write_text(SOURCE, encoding="utf-8")
-    model_server.reset()
-    model_server.enqueue(Reply(content=WHOLE))
-    done = run_blitzls(
-        {**server_env, "BLITZLS_MODEL": QWEN},
-        "run",
-        "pseudocode",
-        str(path),
-        "--lines",
-        "6",
-        "--write",
-        "--no-cache",
-    )
-    assert done.returncode == 0, done.stderr
-    assert path.read_text(encoding="utf-8") == EXPECTED
-    assert not model_server.completion_requests
+        assert not model_server.completion_requests, (model, extra)
 
 
 def test_a_repeat_is_answered_from_the_cache(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
-    path = tmp_path / "blog.py"
-    path.write_text(SOURCE, encoding="utf-8")
-    model_server.enqueue(Reply(content=MIDDLE))
-    assert pseudocode(server_env, path).returncode == 0
+    first, path = on_blog(server_env, model_server, tmp_path, Reply(content=MIDDLE))
+    assert first.returncode == 0, first.stderr
     path.write_text(SOURCE, encoding="utf-8")
     done = pseudocode(server_env, path)
     assert done.returncode == 0, done.stderr

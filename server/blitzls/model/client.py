@@ -101,7 +101,6 @@ class OpenAIChatModel:
             )
             _forget_environment(client, self.headers)
             _ = client.chat.completions  # its first access imports ~480 modules
-            _ = client.completions
             self._client = client
 
     async def aclose(self) -> None:
