@@ -259,7 +259,7 @@ class Engine:
     def _from_cache(self, key: str, task: EditTask, asked: _Asked) -> Applied | None:
         """The edit from a cached answer, or None (not cached, or no longer applicable)."""
         cached = self.cache.get(key)
-        if cached is None or not isinstance(cached.get("replies"), list):
+        if cached is None or not isinstance(cached.get("replies"), list) or not cached["replies"]:
             return None
         replies = [str(reply) for reply in cached["replies"]]
         try:
@@ -283,7 +283,7 @@ class Engine:
             except ReplyError:
                 if attempt == len(replies):
                     raise
-        raise ReplyError("no stored reply")  # an entry without replies
+        raise ReplyError("no stored reply")  # pragma: no cover - _from_cache checks
 
     @staticmethod
     def _repair_task(task: EditTask) -> EditTask:

@@ -139,6 +139,27 @@ def test_a_cached_value_is_never_unpickled_an_old_or_planted_entry_is_a_miss(
     assert model_server.request_count == 2
 
 
+def test_a_cached_entry_without_replies_is_a_miss(
+    tmp_path: Path, server_env: dict[str, str], model_server: ScriptedModelServer
+) -> None:
+    from blitzls.model.cache import ReplyCache
+
+    path = tmp_path / "inventory.py"
+    path.write_text(INVENTORY, encoding="utf-8")
+    model_server.responder = lambda body: Reply(content=REPLY_SHAPES["fenced"])
+    command = ["run", "pseudocode", str(path), "--lines", LINES, "--json"]
+    assert blitzls(server_env, *command).returncode == 0
+    cache = ReplyCache(Path(server_env["BLITZLS_CACHE_DIR"]), 10 * 1024 * 1024)
+    assert cache.open()
+    for key in list(cache._cache.iterkeys()):
+        cache.set(key, {"replies": [], "usage": {}})
+    cache.close()
+    again = blitzls(server_env, *command)
+    assert again.returncode == 0, again.stderr
+    assert not json.loads(again.stdout)["cache_hit"]
+    assert model_server.request_count == 2
+
+
 def test_a_cache_directory_another_user_owns_is_refused(
     server_env: dict[str, str], model_server: ScriptedModelServer
 ) -> None:
