@@ -48,8 +48,13 @@ def candidates(results: dict[str, Any], run: str) -> list[dict[str, Any]]:
             replies = [x["reply"] for x in data["exchanges"]]
             if arm == "baseline":
                 replies = replies[:1]
-            # a middle filled in on /completions is replayed the same way
-            filled = any("prompt" in (x.get("request") or {}) for x in data["exchanges"])
+            # a middle filled in, or an answer started, on /completions is replayed that way
+            completed = any("prompt" in (x.get("request") or {}) for x in data["exchanges"])
+            setting = (
+                "BLITZLS_FILL_IN_MIDDLE"
+                if task.action == "pseudocode"
+                else ("BLITZLS_PREFILL_ANSWER")
+            )
             found.append(
                 {
                     "task": task.id,
@@ -65,7 +70,7 @@ def candidates(results: dict[str, Any], run: str) -> list[dict[str, Any]]:
                     "message": task.message,
                     "source": task.source,
                     "replies": replies,
-                    **({"settings": {"BLITZLS_FILL_IN_MIDDLE": "auto"}} if filled else {}),
+                    **({"settings": {setting: "auto"}} if completed else {}),
                 }
             )
     return found

@@ -29,8 +29,10 @@ from blitzls.core.fill import (
 )
 from blitzls.core.names import check_names
 from blitzls.core.outcome import Outcome, outcome_for
+from blitzls.core.prefill import ChatFormat, answer_start, format_for, head_rows
 from blitzls.core.repair import repair
 from blitzls.core.request import ActionRequest, Snapshot
+from blitzls.core.resync import resync_stop
 from blitzls.core.task import EditTask, FormatChoice, prepare
 from blitzls.model.cache import ReplyCache, cache_key
 from blitzls.model.errors import ModelError
@@ -40,6 +42,7 @@ from blitzls.prompts import (
     ContextMode,
     PromptInput,
     build_messages,
+    code_rows,
     fence_name,
     max_tokens_for,
     shown_regions,
@@ -73,6 +76,15 @@ class _Fill:
         return [{"role": "fill", "content": self.prompt}]
 
 
+@dataclass(frozen=True)
+class _Started:
+    """An instructed action whose answer blitzls starts: sent as a text completion."""
+
+    chat: ChatFormat
+    start: str  # the opening of the answer: the fence and the rows down to the change
+    prompt: str  # the chat request in the model's chat format, then ``start``
+
+
 @dataclass
 class _Asked:
     """The replies an action got, what they cost and how long they took."""
@@ -81,6 +93,7 @@ class _Asked:
     usage: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     filled: bool = False  # the edit came from a fill-in-the-middle answer
+    started: bool = False  # the first answer was started by blitzls (text completion)
     unused: int = 0  # replies before the usual request: a filled middle that did not fit
 
     def add(self, completion: Completion, usage: dict[str, int]) -> None:
@@ -165,6 +178,7 @@ class Engine:
         if template is not None:
             fill = _Fill(template, fill_prompt(task, shown, template, fill_regions))
             policy.check_prompt_size(fill.messages)
+        opening = self._started(task, shown, messages)
         params = self.request_params(task)
         caching = self.use_cache if use_cache is None else use_cache
         key = cache_key(
@@ -179,7 +193,7 @@ class Engine:
         if applied is None:
             asked = _Asked()
             applied = await self._ask_and_apply(
-                task, shown, messages, params, on_progress, asked, fill
+                task, shown, messages, params, on_progress, asked, fill, opening
             )
             if caching:  # only replies that produced a usable edit are stored
                 entry = {
@@ -207,6 +221,7 @@ class Engine:
                 "usage": asked.usage if hit else {},
                 "seconds": round(outcome.seconds, 4),
                 "format": "fill" if asked.filled else task.reply_format,
+                "started": asked.started,
                 "repaired": outcome.repaired,
             },
         )
@@ -233,6 +248,20 @@ class Engine:
         if not fillable(task):
             return None
         return template_for(self.settings.fill_in_middle, self.model_name, self.provider.is_local)
+
+    def _started(
+        self, task: EditTask, shown: Sequence[str], messages: list[dict[str, str]]
+    ) -> _Started | None:
+        """How an instructed action's answer is started for the model, where the setting,
+        the model and the action's line allow it."""
+        chat = format_for(self.settings.prefill_answer, self.model_name, self.provider.is_local)
+        if chat is None:
+            return None
+        head = head_rows(task, code_rows(task))
+        if not head:
+            return None
+        start = answer_start(shown, head, fence_name(task.language))
+        return _Started(chat, start, chat.prompt(messages, start))
 
     def _context(self) -> ContextMode:
         """What the model sees besides the code to change: the setting, or by the endpoint."""
@@ -298,6 +327,7 @@ class Engine:
         on_progress: ProgressCallback | None,
         asked: _Asked,
         fill: _Fill | None = None,
+        started: _Started | None = None,
     ) -> Applied:
         deadline = self.settings.action_timeout
         try:
@@ -306,7 +336,18 @@ class Engine:
                     filled = await self._fill_and_apply(fill, params, on_progress, task, asked)
                     if filled is not None:
                         return filled
-                first = await self._ask(messages, params, on_progress, task, asked)
+                first = None
+                if started is not None:
+                    try:
+                        first = await self._ask(
+                            messages, params, on_progress, task, asked, started=started
+                        )
+                        asked.started = True
+                    except ModelError as problem:
+                        if problem.kind not in FILL_FALLBACK_KINDS:
+                            raise
+                if first is None:
+                    first = await self._ask(messages, params, on_progress, task, asked)
                 try:
                     return _apply(task, first.text)
                 except ReplyError as problem:
@@ -367,19 +408,25 @@ class Engine:
         task: EditTask,
         asked: _Asked,
         fill: _Fill | None = None,
+        started: _Started | None = None,
     ) -> Completion:
         """One paid model call; its usage is recorded whatever becomes of it. With ``fill``
-        the model fills in the pseudocode's middle, returned as the rewritten definition."""
+        the model fills in the pseudocode's middle, returned as the rewritten definition;
+        with ``started`` it goes on from the answer's start, returned with it."""
         self.provider.check_key()
         policy.check_budget(self.settings)
         await self.provider.close_retired()
         echo = echo_stop(task) if fill is None else None
-        watcher = FenceWatcher(echo) if fill is None else None
+        resync = resync_stop(task, code_rows(task)) if fill is None and echo is None else None
+        watcher = FenceWatcher(echo or resync) if fill is None else None
+        if started is not None and watcher is not None:
+            watcher.feed(started.start)
         middle = MiddleWatcher(task, fill.template) if fill is not None else None
         stop_at_fence = task.reply_format == "rewrite"
         limit = CHARS_PER_TOKEN_LIMIT * int(params["max_tokens"]) + CHARS_MARGIN
-        if fill is not None:
-            messages = [{"role": "user", "content": fill.prompt}]  # for estimates
+        if fill is not None or started is not None:  # for estimates
+            prompt = fill.prompt if fill is not None else started.prompt  # type: ignore[union-attr]
+            messages = [{"role": "user", "content": prompt}]
         received = 0
         too_large = False
 
@@ -395,7 +442,7 @@ class Engine:
                 return middle.feed(delta)
             return watcher is not None and watcher.feed(delta) and stop_at_fence
 
-        started = time.perf_counter()
+        began = time.perf_counter()
         model = self.provider.model()
         try:
             if fill is not None:
@@ -406,6 +453,15 @@ class Engine:
                     temperature=params.get("temperature"),
                     on_text=on_text,
                 )
+            elif started is not None:
+                completion = await model.fill(
+                    started.prompt,
+                    stop=list(started.chat.stop),
+                    max_tokens=params.get("max_tokens"),
+                    temperature=params.get("temperature"),
+                    on_text=on_text,
+                )
+                completion = replace(completion, text=started.start + completion.text)
             else:
                 completion = await model.complete(
                     messages,
@@ -416,12 +472,14 @@ class Engine:
         except BaseException:
             # The call may have been paid for (cancelled, cut off, failed mid-stream).
             self._record_call(
-                estimate_usage(messages, "x" * received, ""), time.perf_counter() - started
+                estimate_usage(messages, "x" * received, ""), time.perf_counter() - began
             )
             raise
         usage = _usage(completion, messages)
         if echo is not None and echo.done:  # ended where the model only echoed the file
             completion = replace(completion, text=echo.reply(fence_name(task.language)))
+        if resync is not None and resync.done:  # ended where the model went back to the file
+            completion = replace(completion, text=resync.reply(fence_name(task.language)))
         if middle is not None:
             lines = middle.finish()
             if not any(line.strip() for line in lines):

@@ -87,8 +87,9 @@ def replay(fixture: Mapping[str, Any], server: ScriptedModelServer, folder: Path
         "BLITZLS_MAX_RETRIES": "0",
         "BLITZLS_TIMEOUT": "10",
         # answers recorded from the chat prompt are asked for the same way; a fixture of a
-        # filled-in middle says so in its settings
+        # filled-in middle or of a started answer says so in its settings
         "BLITZLS_FILL_IN_MIDDLE": "off",
+        "BLITZLS_PREFILL_ANSWER": "off",
         **{str(k): str(v) for k, v in (fixture.get("settings") or {}).items()},
     }
     out, err = io.StringIO(), io.StringIO()

@@ -43,6 +43,7 @@ export const SERVER_SETTING_KEYS = [
   'editFormat',
   'modelClass',
   'fillInMiddle',
+  'prefillAnswer',
   'context',
   'actionTimeout',
   'contextLines',

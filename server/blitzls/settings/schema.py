@@ -201,6 +201,19 @@ class Settings:
         env="BLITZLS_FILL_IN_MIDDLE",
         project="no",
     )
+    prefill_answer: str = option(
+        "auto",
+        Choice(("off", "auto", "qwen")),
+        "Fixes, instructions and edits answered from where the change is: blitzls writes "
+        "the start of the answer itself (the function's lines down to the statement before "
+        "the action's line) and the model goes on from there, sent in the model's own chat "
+        "format on the endpoint's /completions; the lines above stay as they are. 'auto': "
+        "for small models whose name shows a chat format blitzls knows (Qwen); 'qwen': that "
+        "format whatever the model's name. An endpoint without /completions is asked the "
+        "usual way.",
+        env="BLITZLS_PREFILL_ANSWER",
+        project="no",
+    )
     context: str = option(
         "auto",
         Choice(("auto", "scope", "file")),
