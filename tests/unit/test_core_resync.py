@@ -124,3 +124,36 @@ def test_instructed_rewrites_of_a_definition_are_watched_and_other_actions_are_n
     for action in ("simplify", "docstring", "annotations"):
         other = task(action, SOURCE, 3)
         assert resync_stop(other, code_rows(other)) is None, action
+
+
+def test_code_before_the_replys_copy_of_the_header_is_not_a_change() -> None:
+    reply = ["import math", "", "def helper():", "    return 1", "", *FILE[:2]]
+    assert watch(reply)[1] is None  # the file's rows again, but nothing changed yet
+
+
+def test_a_change_above_the_actions_line_does_not_end_the_answer_before_it() -> None:
+    # a docstring reworded, then the file's rows, then the change the action asked for
+    source = (
+        "def parse(text):\n"
+        '    """Parse a date."""\n'
+        "    text = text.strip()\n"
+        "    try:\n"
+        "        return strptime(text, '%Y-%m-%d')\n"
+        "    except ValueError:\n"
+        "        raise\n"
+    )
+    edit = task("edit", source, 4, instruction="accept day-first dates too")
+    watcher = resync_stop(edit, code_rows(edit))
+    assert watcher is not None
+    reply = [
+        "def parse(text):",
+        '    """Parse a date, year or day first."""',
+        "    text = text.strip()",
+        "    try:",
+        "        return strptime(text, '%d/%m/%Y')",
+        "    except ValueError:",
+    ]
+    ended = [watcher.line(line) for line in reply]
+    assert ended == [False] * 5 + [False]  # ``except`` alone: one row back in the file
+    assert watcher.line("        raise") is True
+    assert watcher.reply("py").splitlines()[1:-1] == [*reply, "        raise"]
