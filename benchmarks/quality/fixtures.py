@@ -35,6 +35,8 @@ from tasks import TASKS_DIR, Task, load, run_tests  # noqa: E402
 from tests.support.replay import FIXTURES, replay  # noqa: E402
 from tests.support.scripted_model import ScriptedModelServer  # noqa: E402
 
+from blitzls.core.fill import family_of  # noqa: E402
+
 
 def candidates(results: dict[str, Any], run: str) -> list[dict[str, Any]]:
     """One replayable fixture per blitzls attempt and per baseline answer of the run."""
@@ -53,8 +55,9 @@ def candidates(results: dict[str, Any], run: str) -> list[dict[str, Any]]:
             setting = (
                 "BLITZLS_FILL_IN_MIDDLE"
                 if task.action == "pseudocode"
-                else ("BLITZLS_PREFILL_ANSWER")
+                else "BLITZLS_PREFILL_ANSWER"
             )
+            family = family_of(results["model"]) or "qwen"
             found.append(
                 {
                     "task": task.id,
@@ -70,7 +73,8 @@ def candidates(results: dict[str, Any], run: str) -> list[dict[str, Any]]:
                     "message": task.message,
                     "source": task.source,
                     "replies": replies,
-                    **({"settings": {setting: "auto"}} if completed else {}),
+                    # the family, not 'auto': replayed so whatever the model's size
+                    **({"settings": {setting: family}} if completed else {}),
                 }
             )
     return found

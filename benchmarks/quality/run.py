@@ -109,14 +109,25 @@ def blitzls_settings(upstream: str, extra: list[str]) -> dict[str, str]:
     return env
 
 
-def baseline_context(blitzls_env: dict[str, str], action: str = "") -> str:
+def fills_in(blitzls_env: dict[str, str], model: str) -> bool:
+    """Whether blitzls fills pseudocode in for ``model``, as its setting (or its default)
+    and the model's name decide."""
+    from blitzls.core.fill import template_for
+    from blitzls.settings.schema import schema_fields
+
+    default = next(f.default for f in schema_fields() if f.name == "fill_in_middle")
+    setting = blitzls_env.get("BLITZLS_FILL_IN_MIDDLE", str(default))
+    small = blitzls_env["BLITZLS_MODEL_CLASS"] == "small"
+    return template_for(setting, model, small) is not None
+
+
+def baseline_context(blitzls_env: dict[str, str], action: str = "", model: str = "") -> str:
     """What the baseline is shown besides the function: the file when blitzls sends it —
     for every action with ``context`` 'file', and for pseudocode filled in the middle
-    (``fillInMiddle`` on), whose prompt is the file around the gap unless ``context`` is
-    'scope'."""
+    (``fillInMiddle`` for ``model``), whose prompt is the file around the gap unless
+    ``context`` is 'scope'."""
     context = blitzls_env.get("BLITZLS_CONTEXT", "auto")
-    filled = blitzls_env.get("BLITZLS_FILL_IN_MIDDLE", "off") != "off"
-    if action == "pseudocode" and filled and context != "scope":
+    if action == "pseudocode" and context != "scope" and fills_in(blitzls_env, model):
         return "file"
     if context == "auto":
         return "file" if blitzls_env["BLITZLS_MODEL_CLASS"] == "capable" else "scope"
@@ -137,7 +148,11 @@ def run_task(
         result: ArmResult
         if arm == "baseline":
             result = run_baseline(
-                task, proxy.url, model, api_key, baseline_context(blitzls_env, task.action)
+                task,
+                proxy.url,
+                model,
+                api_key,
+                baseline_context(blitzls_env, task.action, model),
             )
         else:
             result = run_blitzls(task, {**endpoint_env(proxy.url, model, api_key), **blitzls_env})
@@ -284,7 +299,7 @@ def _results(
         "threads": args.threads,
         "blitzls_env": blitzls_env,
         "baseline_context": baseline_context(blitzls_env),
-        "baseline_context_pseudocode": baseline_context(blitzls_env, "pseudocode"),
+        "baseline_context_pseudocode": baseline_context(blitzls_env, "pseudocode", model),
         "command": " ".join(sys.argv),
         "blitzls": BLITZLS_VERSION,
         "baseline_from": str(args.baseline_from or ""),

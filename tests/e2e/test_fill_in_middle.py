@@ -1,6 +1,6 @@
 """Pseudocode filled in the middle, through ``blitzls run --write`` and the scripted endpoint.
 
-With ``fillInMiddle`` on (it is off by default), a small code model (by its name) is sent the
+With ``fillInMiddle`` on ('auto', the default), a small code model (by its name) is sent the
 function split around the pseudocode in its own fill-in-the-middle tokens on
 ``/v1/completions`` and writes only the new code; what it writes past the gap is not used,
 the stream is closed there, and a middle that does not fit — or an endpoint without text
@@ -47,10 +47,13 @@ WHOLE = (
 )
 
 
+TINY_QWEN = "qwen2.5-coder-0.5b-instruct"
+
+
 @pytest.fixture(autouse=True)
 def serves_qwen(model_server: ScriptedModelServer) -> None:
     if model_server.known_models is not None:
-        model_server.known_models.append(QWEN)
+        model_server.known_models.extend([QWEN, TINY_QWEN])
 
 
 def last_action(env: dict[str, str]) -> dict[str, object]:
@@ -195,12 +198,12 @@ def test_an_endpoint_that_is_down_gets_its_message_and_the_file_is_untouched(
     assert "cannot reach" in done.stderr + done.stdout
 
 
-def test_off_by_default_other_models_and_the_setting_off_are_asked_the_usual_way(
+def test_models_below_a_billion_others_and_the_setting_off_are_asked_the_usual_way(
     server_env: dict[str, str], model_server: ScriptedModelServer, tmp_path: Path
 ) -> None:
     path = tmp_path / "blog.py"
     cases: list[tuple[str, dict[str, str]]] = [
-        (QWEN, {}),  # the default: off, though the model's name names a family
+        (TINY_QWEN, {}),  # the default 'auto': below a billion parameters
         ("grok-code-fast-1", {"BLITZLS_FILL_IN_MIDDLE": "auto"}),  # no family in the name
         (QWEN, {"BLITZLS_FILL_IN_MIDDLE": "off"}),
         (QWEN, {"BLITZLS_FILL_IN_MIDDLE": "auto", "BLITZLS_MODEL_CLASS": "capable"}),

@@ -63,7 +63,7 @@ CASES: dict[str, Case] = {
     "respect_gitignore": Case("true", "false", "true"),
     "edit_format": Case(None, '"rewrite"', "auto"),
     "model_class": Case(None, '"capable"', "auto"),
-    "fill_in_middle": Case(None, '"auto"', "off"),
+    "fill_in_middle": Case(None, '"off"', "auto"),
     "prefill_answer": Case(None, '"off"', "auto"),
     "context": Case(None, '"file"', "auto"),
     "action_timeout": Case("20", "3600", "20.0"),

@@ -12,6 +12,7 @@ from blitzls.core.fill import (
     fill_prompt,
     fillable,
     reply_from_middle,
+    size_of,
     template_for,
 )
 from blitzls.core.request import ActionRequest, Snapshot
@@ -76,6 +77,19 @@ def test_auto_fills_in_only_for_small_models_and_a_named_family_always() -> None
     assert template_for("auto", "my-model", small=True) is None
     assert template_for("off", "qwen2.5-coder:1.5b", small=True) is None
     assert template_for("starcoder", "my-model", small=False) is TEMPLATES["starcoder"]
+
+
+def test_auto_leaves_out_models_below_a_billion_parameters_by_their_name() -> None:
+    assert template_for("auto", "Qwen/Qwen2.5-Coder-0.5B-Instruct", small=True) is None
+    assert template_for("auto", "qwen2.5-coder-0.5b-instruct-q4", small=True) is None
+    assert template_for("auto", "qwen2.5-coder:latest", small=True) is QWEN  # no size given
+    assert template_for("auto", "Qwen3-Coder-30B-A3B-Instruct", small=True) is QWEN
+    assert template_for("qwen", "qwen2.5-coder-0.5b-instruct", small=True) is QWEN  # forced
+    assert [size_of(n) for n in ("deepseek-coder-6.7b-base", "qwen2.5-coder:1.5b", "x")] == [
+        6.7,
+        1.5,
+        None,
+    ]
 
 
 def test_every_family_the_setting_offers_has_a_template() -> None:
@@ -170,3 +184,11 @@ def test_the_answer_is_the_definition_with_the_middle_in_place_of_the_pseudocode
         "    return slug\n"
         "```\n"
     )
+
+
+def test_comments_the_middle_opens_with_carry_on_the_pseudocode_and_go() -> None:
+    task = task_for()
+    reply = reply_from_middle(task, ["    # then return it", "    slug = title.lower()"], "py")
+    assert "# then return it" not in reply and "    slug = title.lower()" in reply
+    only = reply_from_middle(task, ["    # nothing else"], "py")
+    assert "# nothing else" in only  # no code at all: the answer is judged as it is

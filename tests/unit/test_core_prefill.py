@@ -107,8 +107,8 @@ def test_auto_starts_answers_for_small_qwen_models_and_a_named_format_always() -
     assert format_for("qwen", "my-finetune", small=False) is FORMATS["qwen"]
 
 
-def test_pseudocode_is_started_down_to_its_comments() -> None:
+def test_pseudocode_is_not_started() -> None:
     source = SOURCE.replace("    # ai! round the total to two places\n", "    # round it\n")
     snapshot = Snapshot(tuple(split_lines(source)), 1, "python", "shapes.py")
     task = prepare(ActionRequest(BUILTIN_ACTIONS["pseudocode"], snapshot, 7, 8), "rewrite")
-    assert head_rows(task, code_rows(task)) == [2, 3, 4, 5, 6]
+    assert task.pseudocode and head_rows(task, code_rows(task)) == []

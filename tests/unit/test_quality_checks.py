@@ -40,13 +40,18 @@ def test_a_hosted_url_is_measured_as_a_hosted_user_gets_it() -> None:
     forced = blitzls_settings("http://127.0.0.1:8080/v1", ["BLITZLS_CONTEXT=file"])
     assert baseline_context(forced) == "file"
     # pseudocode filled in the middle is sent the file around the gap; other actions are not
-    filled = blitzls_settings("http://127.0.0.1:8080/v1", ["BLITZLS_FILL_IN_MIDDLE=auto"])
-    assert baseline_context(filled, "pseudocode") == "file"
-    assert baseline_context(filled, "fix") == "scope"
+    qwen, tiny = "qwen2.5-coder-1.5b-instruct-q4", "qwen2.5-coder-0.5b-instruct-q4"
+    assert baseline_context(local, "pseudocode", qwen) == "file"  # the default fills in
+    assert baseline_context(local, "pseudocode", tiny) == "scope"  # below a billion: chat
+    assert baseline_context(local, "pseudocode", "grok-code-fast-1") == "scope"
+    filled = blitzls_settings("http://127.0.0.1:8080/v1", ["BLITZLS_FILL_IN_MIDDLE=qwen"])
+    assert baseline_context(filled, "pseudocode", tiny) == "file"
+    assert baseline_context(filled, "fix", qwen) == "scope"
+    off = blitzls_settings("http://127.0.0.1:8080/v1", ["BLITZLS_FILL_IN_MIDDLE=off"])
+    assert baseline_context(off, "pseudocode", qwen) == "scope"
     scoped = [*filled_args(), "BLITZLS_CONTEXT=scope"]
-    assert baseline_context(blitzls_settings("http://127.0.0.1:8080/v1", scoped), "pseudocode") == (
-        "scope"
-    )
+    scoped_env = blitzls_settings("http://127.0.0.1:8080/v1", scoped)
+    assert baseline_context(scoped_env, "pseudocode", qwen) == "scope"
     task = load_all("py-pseudocode-inventory")[0]
     assert task.source.rstrip() in baseline_prompt(task, "file")
     assert task.source.rstrip() not in baseline_prompt(task, "scope")

@@ -187,17 +187,17 @@ class Settings:
         project="no",
     )
     fill_in_middle: str = option(
-        "off",
+        "auto",
         Choice(("off", "auto", *FILL_FAMILIES)),
         "Pseudocode answered by filling in the middle: the model is sent the code before and "
         "after the pseudocode in its own fill-in-the-middle tokens (the endpoint's "
         "/completions) and writes only the new code — about a third of a rewrite's output "
-        "tokens and time, but on the quality benchmark it passed fewer tasks than the usual "
-        "prompt with Qwen2.5-Coder-Instruct 1.5B and 0.5B, so it is off by default. 'auto': "
-        "for small models whose name shows a family blitzls knows (Qwen2.5-Coder, "
-        "DeepSeek-Coder, StarCoder, CodeGemma, Code Llama); or the family to use whatever "
-        "the model's name. An endpoint without /completions, or a middle that does not fit, "
-        "is asked the usual way.",
+        "tokens and half its time on the quality benchmark. 'auto': for small models of at "
+        "least a billion parameters (by the name) whose name shows a family blitzls knows "
+        "(Qwen2.5-Coder, DeepSeek-Coder, StarCoder, CodeGemma, Code Llama); smaller ones "
+        "passed fewer tasks that way. Or the family to use whatever the model's name. An "
+        "endpoint without /completions, or a middle that does not fit, is asked the usual "
+        "way; keep it 'off' for an endpoint that wraps text completions in a chat template.",
         env="BLITZLS_FILL_IN_MIDDLE",
         project="no",
     )
