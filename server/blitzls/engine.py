@@ -424,9 +424,13 @@ class Engine:
         middle = MiddleWatcher(task, fill.template) if fill is not None else None
         stop_at_fence = task.reply_format == "rewrite"
         limit = CHARS_PER_TOKEN_LIMIT * int(params["max_tokens"]) + CHARS_MARGIN
-        if fill is not None or started is not None:  # for estimates
-            prompt = fill.prompt if fill is not None else started.prompt  # type: ignore[union-attr]
-            messages = [{"role": "user", "content": prompt}]
+        completing: tuple[str, Sequence[str]] | None = None  # a text completion: prompt, stops
+        if fill is not None:
+            completing = (fill.prompt, fill.template.stop)
+        elif started is not None:
+            completing = (started.prompt, started.chat.stop)
+        if completing is not None:
+            messages = [{"role": "user", "content": completing[0]}]  # for estimates
         received = 0
         too_large = False
 
@@ -445,23 +449,16 @@ class Engine:
         began = time.perf_counter()
         model = self.provider.model()
         try:
-            if fill is not None:
+            if completing is not None:
                 completion = await model.fill(
-                    fill.prompt,
-                    stop=list(fill.template.stop),
+                    completing[0],
+                    stop=list(completing[1]),
                     max_tokens=params.get("max_tokens"),
                     temperature=params.get("temperature"),
                     on_text=on_text,
                 )
-            elif started is not None:
-                completion = await model.fill(
-                    started.prompt,
-                    stop=list(started.chat.stop),
-                    max_tokens=params.get("max_tokens"),
-                    temperature=params.get("temperature"),
-                    on_text=on_text,
-                )
-                completion = replace(completion, text=started.start + completion.text)
+                if started is not None:
+                    completion = replace(completion, text=started.start + completion.text)
             else:
                 completion = await model.complete(
                     messages,
