@@ -25,6 +25,19 @@ SOURCE = (
 )
 
 
+NO_DOCSTRING = (
+    "import math\n"  # 0
+    "\n"
+    "def area(shapes):  # é 👋\n"  # 2
+    "    total = 0.0\n"  # 3
+    "    count = 0\n"  # 4
+    "    for shape in shapes:\n"  # 5
+    "        total += shape.area()\n"  # 6
+    "    # ai! round the total to two places\n"  # 7
+    "    return total\n"  # 8
+)
+
+
 def task_at(line: int, action: str = "fix", source: str = SOURCE, **extra: str) -> EditTask:
     snapshot = Snapshot(tuple(split_lines(source)), 1, "python", "shapes.py")
     if action == "fix" and not extra:
@@ -36,14 +49,19 @@ def task_at(line: int, action: str = "fix", source: str = SOURCE, **extra: str) 
 
 
 def test_the_answer_starts_above_the_statement_before_the_actions_line() -> None:
-    # in the loop: the statement before it (total = 0.0) may change
-    task = task_at(6, "edit", instruction="skip shapes without an area")
+    # in the loop: the statement before it (count = 0) may change
+    task = task_at(6, "edit", NO_DOCSTRING, instruction="skip shapes without an area")
     assert head_rows(task, code_rows(task)) == [2, 3]
 
 
 def test_an_instruction_comment_counts_with_the_statement_it_stands_on() -> None:
-    task = task_at(7, "instruction", instruction="round the total to two places")
+    task = task_at(7, "instruction", NO_DOCSTRING, instruction="round the total")
     assert head_rows(task, code_rows(task)) == [2, 3, 4]
+
+
+def test_a_docstring_the_model_is_shown_is_never_part_of_the_start() -> None:
+    task = task_at(7, "instruction", instruction="round the total to two places")
+    assert head_rows(task, code_rows(task)) == [2]  # the header: the docstring may change
 
 
 def test_a_line_in_the_header_or_the_first_statement_is_asked_the_usual_way() -> None:
@@ -79,10 +97,10 @@ def test_a_docstring_given_in_words_is_not_in_the_answers_start() -> None:
 
 
 def test_the_start_is_written_as_the_model_saw_it_with_lf() -> None:
-    source = SOURCE.replace("\n", "\r\n").replace("shapes.", "shapes: é 👋.")
-    task = task_at(6, "edit", source=source, instruction="skip shapes without an area")
+    source = NO_DOCSTRING.replace("\n", "\r\n")
+    task = task_at(6, "edit", source, instruction="skip shapes without an area")
     start = answer_start(task.lines, head_rows(task, code_rows(task)), "python")
-    assert start == '```python\ndef area(shapes):\n    """The total area of the shapes: é 👋."""\n'
+    assert start == "```python\ndef area(shapes):  # é 👋\n    total = 0.0\n"
 
 
 def test_the_prompt_is_the_chat_in_chatml_with_the_answer_begun() -> None:
