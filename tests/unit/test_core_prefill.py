@@ -42,8 +42,16 @@ def task_at(line: int, action: str = "fix", source: str = SOURCE, **extra: str) 
     snapshot = Snapshot(tuple(split_lines(source)), 1, "python", "shapes.py")
     if action == "fix" and not extra:
         extra = {"diagnostics": "wrong total"}
+    # an ``ai!`` comment is taken out by its position, as the requests module asks
+    removed = (line, None) if action == "instruction" else None
     request = ActionRequest(
-        BUILTIN_ACTIONS[action], snapshot, line, line + 1, scope="enclosing", **extra
+        BUILTIN_ACTIONS[action],
+        snapshot,
+        line,
+        line + 1,
+        scope="enclosing",
+        replace_line=removed,
+        **extra,
     )
     return prepare(request, "rewrite")
 
@@ -59,9 +67,12 @@ def test_an_instruction_comment_counts_with_the_statement_it_stands_on() -> None
     assert head_rows(task, code_rows(task)) == [2, 3, 4]
 
 
-def test_a_docstring_the_model_is_shown_is_never_part_of_the_start() -> None:
-    task = task_at(7, "instruction", instruction="round the total to two places")
+def test_an_edits_docstring_is_not_part_of_the_start_an_instructions_is() -> None:
+    task = task_at(8, "edit", instruction="round the total to two places")
     assert head_rows(task, code_rows(task)) == [2]  # the header: the docstring may change
+    comment = task_at(7, "instruction", instruction="round the total to two places")
+    assert comment.instruction_line is not None
+    assert head_rows(comment, code_rows(comment)) == [2, 3, 4]
 
 
 def test_a_line_in_the_header_or_the_first_statement_is_asked_the_usual_way() -> None:

@@ -11,11 +11,14 @@ from there as it would in its own answer; what it writes after the change is cut
 
 The statements are read on the syntax tree: the one holding the action's line (with the
 comments directly above it, so an ``ai!`` comment counts with the statement it stands on)
-and the one before it, which the model may still change. The docstring is never part of
-the start: measured, a model asked to change what a function does often rewrites its
-docstring first and then the code, and given the docstring as it was it changed nothing
-(``py-edit-day-first-dates``). The header and the statements above stay as they are; an
-action whose line is on the header or in the first statement is asked the usual way.
+and the one before it, which the model may still change. For an edit the docstring the
+model is shown is not part of the start: asked to change what a function does, a model
+often rewrites the docstring first and then the code, and given the docstring as it was it
+changed nothing (``py-edit-day-first-dates``, a pass lost on Qwen2.5-Coder-1.5B). An
+``ai!`` comment marks the place of its change, and there the docstring in the start cost no
+pass and saved tokens, so it stays in. The header and the statements above stay as they
+are; an action whose line is on the header or in the first statement is asked the usual
+way.
 """
 
 from __future__ import annotations
@@ -85,8 +88,8 @@ def head_rows(task: EditTask, rows: Sequence[int]) -> list[int]:
     if at is None or at == 0:
         return []
     end = members[at - 1].first
-    if members[0].category == "doc" and task.aside is None:  # it may change with the code
-        end = min(end, members[0].first)
+    if members[0].category == "doc" and task.aside is None and task.instruction_line is None:
+        end = min(end, members[0].first)  # an edit's docstring may change with the code
     return [row for row in rows if row < end]
 
 
