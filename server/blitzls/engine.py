@@ -51,6 +51,7 @@ from blitzls.prompts import (
 from blitzls.provider import ModelProvider
 from blitzls.replies.extract import FenceWatcher
 from blitzls.secrets import quotes_required, redact_quoted_lines
+from blitzls.settings.keys import wraps_text_completions
 
 __all__ = ["ActionRequest", "Engine", "Outcome", "Snapshot", "SyntaxCheckError"]
 
@@ -247,14 +248,14 @@ class Engine:
         allow it."""
         if not fillable(task):
             return None
-        return template_for(self.settings.fill_in_middle, self.model_name, self.provider.is_local)
+        return template_for(self.settings.fill_in_middle, self.model_name, self._raw_local())
 
     def _started(
         self, task: EditTask, shown: Sequence[str], messages: list[dict[str, str]]
     ) -> _Started | None:
         """How an instructed action's answer is started for the model, where the setting,
         the model and the action's line allow it."""
-        chat = format_for(self.settings.prefill_answer, self.model_name, self.provider.is_local)
+        chat = format_for(self.settings.prefill_answer, self.model_name, self._raw_local())
         if chat is None:
             return None
         head = head_rows(task, code_rows(task))
@@ -262,6 +263,15 @@ class Engine:
             return None
         start = answer_start(shown, head, fence_name(task.language))
         return _Started(chat, start, chat.prompt(messages, start))
+
+    def _raw_local(self) -> bool:
+        """A small local model whose endpoint sends a text-completion prompt as it is: what
+        'auto' fills in and starts answers for (not Ollama, which wraps it in a chat)."""
+        if not self.provider.is_local:
+            return False
+        if self.provider.embedded:
+            return True
+        return not wraps_text_completions(self.settings.base_url, self.model_name)
 
     def _context(self) -> ContextMode:
         """What the model sees besides the code to change: the setting, or by the endpoint."""

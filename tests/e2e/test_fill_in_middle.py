@@ -53,7 +53,7 @@ TINY_QWEN = "qwen2.5-coder-0.5b-instruct"
 @pytest.fixture(autouse=True)
 def serves_qwen(model_server: ScriptedModelServer) -> None:
     if model_server.known_models is not None:
-        model_server.known_models.extend([QWEN, TINY_QWEN])
+        model_server.known_models.extend([QWEN, TINY_QWEN, "qwen2.5-coder:1.5b"])
 
 
 def last_action(env: dict[str, str]) -> dict[str, object]:
@@ -204,6 +204,7 @@ def test_models_below_a_billion_others_and_the_setting_off_are_asked_the_usual_w
     path = tmp_path / "blog.py"
     cases: list[tuple[str, dict[str, str]]] = [
         (TINY_QWEN, {}),  # the default 'auto': below a billion parameters
+        ("qwen2.5-coder:1.5b", {}),  # Ollama's name: its /completions wraps the prompt
         ("grok-code-fast-1", {"BLITZLS_FILL_IN_MIDDLE": "auto"}),  # no family in the name
         (QWEN, {"BLITZLS_FILL_IN_MIDDLE": "off"}),
         (QWEN, {"BLITZLS_FILL_IN_MIDDLE": "auto", "BLITZLS_MODEL_CLASS": "capable"}),

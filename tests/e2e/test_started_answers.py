@@ -53,10 +53,13 @@ GOES_ON = (
 ) + "    report += '!'\n" * 200  # what it would write after that is never read
 
 
+OLLAMA_QWEN = "qwen2.5-coder:1.5b"  # Ollama wraps text completions in the chat template
+
+
 @pytest.fixture(autouse=True)
 def serves_qwen(model_server: ScriptedModelServer) -> None:
     if model_server.known_models is not None:
-        model_server.known_models.append(QWEN)
+        model_server.known_models.extend([QWEN, OLLAMA_QWEN])
 
 
 def fix(
@@ -153,6 +156,7 @@ def test_other_models_and_the_setting_off_get_the_chat_request(
         ("grok-code-fast-1", {}),  # no chat format blitzls knows in the name
         (QWEN, {"BLITZLS_PREFILL_ANSWER": "off"}),
         (QWEN, {"BLITZLS_MODEL_CLASS": "capable"}),
+        (OLLAMA_QWEN, {}),
     ]
     for model, extra in cases:
         path.write_text(SOURCE, encoding="utf-8")

@@ -185,3 +185,14 @@ def test_the_placeholder_key_is_known_to_the_error_messages() -> None:
     assert LOCAL_PLACEHOLDER_KEY == LOCAL_API_KEY
     error = status_error(401, base_url="http://127.0.0.1:8080/v1", model="m", api_key=LOCAL_API_KEY)
     assert "wants an API key (401)" in str(error)
+
+
+def test_ollama_is_known_by_its_port_or_its_model_names_tag() -> None:
+    from blitzls.settings.keys import wraps_text_completions
+
+    ollama = PROVIDERS["ollama"]
+    assert wraps_text_completions(ollama["base_url"], ollama["model"])
+    assert wraps_text_completions("http://127.0.0.1:11434/v1", "qwen2.5-coder")
+    assert wraps_text_completions("http://127.0.0.1:9999/v1", "qwen2.5-coder:1.5b")
+    assert not wraps_text_completions("http://localhost:8080/v1", "qwen2.5-coder-1.5b-instruct")
+    assert not wraps_text_completions(PROVIDERS["vllm"]["base_url"], PROVIDERS["vllm"]["model"])

@@ -23,6 +23,15 @@ def is_loopback(base_url: str) -> bool:
         return False
 
 
+OLLAMA_PORT = 11434
+
+
+def wraps_text_completions(base_url: str, model: str) -> bool:
+    """True for Ollama, whose ``/v1/completions`` puts the prompt in the model's chat
+    template instead of sending it as it is: its port, or a model named ``name:tag``."""
+    return urlsplit(base_url).port == OLLAMA_PORT or ":" in model
+
+
 def api_key(settings: Settings, environ: Mapping[str, str] | None = None) -> str:
     """The key to send: explicit, else from ``api_key_env``, else a placeholder for loopback.
 

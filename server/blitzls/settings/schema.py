@@ -197,7 +197,9 @@ class Settings:
         "(Qwen2.5-Coder, DeepSeek-Coder, StarCoder, CodeGemma, Code Llama); smaller ones "
         "passed fewer tasks that way. Or the family to use whatever the model's name. An "
         "endpoint without /completions, or a middle that does not fit, is asked the usual "
-        "way; keep it 'off' for an endpoint that wraps text completions in a chat template.",
+        "way. 'auto' leaves out Ollama (port 11434, or a model named name:tag), whose "
+        "/v1/completions wraps the prompt in the model's chat template; set 'off' for any "
+        "other endpoint that does.",
         env="BLITZLS_FILL_IN_MIDDLE",
         project="no",
     )
@@ -210,7 +212,7 @@ class Settings:
         "format on the endpoint's /completions; the lines above stay as they are. 'auto': "
         "for small models whose name shows a chat format blitzls knows (Qwen); 'qwen': that "
         "format whatever the model's name. An endpoint without /completions is asked the "
-        "usual way.",
+        "usual way; 'auto' leaves out Ollama, as fillInMiddle does.",
         env="BLITZLS_PREFILL_ANSWER",
         project="no",
     )
