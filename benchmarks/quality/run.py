@@ -113,11 +113,15 @@ def fills_in(blitzls_env: dict[str, str], model: str) -> bool:
     """Whether blitzls fills pseudocode in for ``model``, as its setting (or its default)
     and the model's name decide."""
     from blitzls.core.fill import template_for
+    from blitzls.model.names import too_small_to_fill
+    from blitzls.settings.keys import wraps_text_completions
     from blitzls.settings.schema import schema_fields
 
     default = next(f.default for f in schema_fields() if f.name == "fill_in_middle")
     setting = blitzls_env.get("BLITZLS_FILL_IN_MIDDLE", str(default))
-    small = blitzls_env["BLITZLS_MODEL_CLASS"] == "small"
+    # blitzls reaches the model through the proxy, so only the name can say Ollama
+    small = blitzls_env["BLITZLS_MODEL_CLASS"] == "small" and not too_small_to_fill(model)
+    small = small and not wraps_text_completions("", model)
     return template_for(setting, model, small) is not None
 
 

@@ -8,7 +8,12 @@ own module there.
 from __future__ import annotations
 
 from blitzls.settings.endpoint import effective_model, uses_embedded_model
-from blitzls.settings.keys import api_key, is_loopback, missing_key_message
+from blitzls.settings.keys import (
+    api_key,
+    is_loopback,
+    missing_key_message,
+    wraps_text_completions,
+)
 from blitzls.settings.layers import from_environment, kept, merge, shown_value, with_preset
 from blitzls.settings.options import SettingsError
 from blitzls.settings.paths import cache_dir, user_cache_dir
@@ -83,4 +88,5 @@ __all__ = [
     "with_preset",
     "with_project_file",
     "with_project_layer",
+    "wraps_text_completions",
 ]

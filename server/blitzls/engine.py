@@ -36,6 +36,7 @@ from blitzls.core.resync import resync_stop
 from blitzls.core.task import EditTask, FormatChoice, prepare
 from blitzls.model.cache import ReplyCache, cache_key
 from blitzls.model.errors import ModelError
+from blitzls.model.names import too_small_to_fill
 from blitzls.model.protocol import Completion
 from blitzls.pricing import cost, price_for, price_table
 from blitzls.prompts import (
@@ -51,7 +52,6 @@ from blitzls.prompts import (
 from blitzls.provider import ModelProvider
 from blitzls.replies.extract import FenceWatcher
 from blitzls.secrets import quotes_required, redact_quoted_lines
-from blitzls.settings.keys import wraps_text_completions
 
 __all__ = ["ActionRequest", "Engine", "Outcome", "Snapshot", "SyntaxCheckError"]
 
@@ -248,7 +248,8 @@ class Engine:
         allow it."""
         if not fillable(task):
             return None
-        return template_for(self.settings.fill_in_middle, self.model_name, self._raw_local())
+        small = self._raw_local() and not too_small_to_fill(self.model_name)
+        return template_for(self.settings.fill_in_middle, self.model_name, small)
 
     def _started(
         self, task: EditTask, shown: Sequence[str], messages: list[dict[str, str]]
@@ -267,11 +268,7 @@ class Engine:
     def _raw_local(self) -> bool:
         """A small local model whose endpoint sends a text-completion prompt as it is: what
         'auto' fills in and starts answers for (not Ollama, which wraps it in a chat)."""
-        if not self.provider.is_local:
-            return False
-        if self.provider.embedded:
-            return True
-        return not wraps_text_completions(self.settings.base_url, self.model_name)
+        return self.provider.is_local and self.provider.sends_text_as_is
 
     def _context(self) -> ContextMode:
         """What the model sees besides the code to change: the setting, or by the endpoint."""

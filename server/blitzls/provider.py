@@ -62,6 +62,14 @@ class ModelProvider:
 
         return self.embedded or is_loopback(self.settings.base_url)
 
+    @property
+    def sends_text_as_is(self) -> bool:
+        """The endpoint gives a text completion's prompt to the model as it is (Ollama's
+        ``/v1/completions`` wraps it in the model's chat template)."""
+        from blitzls.config import wraps_text_completions
+
+        return self.embedded or not wraps_text_completions(self.settings.base_url, self.model_name)
+
     def api_key(self) -> str:
         return api_key(self.settings) or (LOCAL_API_KEY if self.embedded else "")
 

@@ -12,7 +12,6 @@ from blitzls.core.fill import (
     fill_prompt,
     fillable,
     reply_from_middle,
-    size_of,
     template_for,
 )
 from blitzls.core.request import ActionRequest, Snapshot
@@ -79,17 +78,14 @@ def test_auto_fills_in_only_for_small_models_and_a_named_family_always() -> None
     assert template_for("starcoder", "my-model", small=False) is TEMPLATES["starcoder"]
 
 
-def test_auto_leaves_out_models_below_a_billion_parameters_by_their_name() -> None:
-    assert template_for("auto", "Qwen/Qwen2.5-Coder-0.5B-Instruct", small=True) is None
-    assert template_for("auto", "qwen2.5-coder-0.5b-instruct-q4", small=True) is None
-    assert template_for("auto", "qwen2.5-coder:latest", small=True) is QWEN  # no size given
-    assert template_for("auto", "Qwen3-Coder-30B-A3B-Instruct", small=True) is QWEN
-    assert template_for("qwen", "qwen2.5-coder-0.5b-instruct", small=True) is QWEN  # forced
-    assert [size_of(n) for n in ("deepseek-coder-6.7b-base", "qwen2.5-coder:1.5b", "x")] == [
-        6.7,
-        1.5,
-        None,
-    ]
+def test_a_models_size_is_read_from_its_name() -> None:
+    from blitzls.model.names import size_of, too_small_to_fill
+
+    names = ("deepseek-coder-6.7b-base", "qwen2.5-coder:1.5b", "Qwen3-Coder-30B-A3B", "x")
+    assert [size_of(n) for n in names] == [6.7, 1.5, 30.0, None]
+    assert too_small_to_fill("Qwen/Qwen2.5-Coder-0.5B-Instruct")
+    assert not too_small_to_fill("qwen2.5-coder-1.5b-instruct-q4")
+    assert not too_small_to_fill("qwen2.5-coder:latest")  # no size given
 
 
 def test_every_family_the_setting_offers_has_a_template() -> None:

@@ -19,7 +19,6 @@ does not fit is refused the same way — and the engine then asks the usual way.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -104,32 +103,15 @@ def family_of(model: str) -> str | None:
     return None
 
 
-# A size in a model's name: "1.5b", "0.5B", "7b" (not "a3b", an active-parameter count).
-_SIZE = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)b(?![a-z0-9])")
-# Measured: Qwen2.5-Coder-0.5B's middles did not fit in 8 of 17 tasks (1.5B: 1 of 17), and
-# it passed fewer pseudocode tasks filled in than answering with the whole function.
-SMALLEST_TO_FILL = 1.0
-
-
-def size_of(model: str) -> float | None:
-    """The model's size in billions of parameters, as its name gives it (the first one)."""
-    found = _SIZE.search(model.lower())
-    return float(found.group(1)) if found else None
-
-
 def template_for(setting: str, model: str, small: bool) -> FillTemplate | None:
     """The template to fill pseudocode with: ``setting`` is 'off', 'auto' (the model name's
-    family, for a small local model of at least a billion parameters by its name, or of a
-    size the name does not give) or a family name."""
+    family, for a ``small`` model: the engine says which) or a family name."""
     if setting == "off":
         return None
     if setting != "auto":
         return TEMPLATES.get(setting)
     family = family_of(model) if small else None
-    size = size_of(model)
-    if family is None or (size is not None and size < SMALLEST_TO_FILL):
-        return None
-    return TEMPLATES[family]
+    return TEMPLATES[family] if family else None
 
 
 def fillable(task: EditTask) -> bool:
