@@ -37,7 +37,6 @@ QWEN_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assista
 class ChatFormat:
     """How a model family's chat template writes a conversation (turn markers, its stops)."""
 
-    name: str
     default_system: str | None
     stop: tuple[str, ...]
 
@@ -53,7 +52,7 @@ class ChatFormat:
 
 
 FORMATS: dict[str, ChatFormat] = {
-    "qwen": ChatFormat("chatml", QWEN_SYSTEM, ("<|im_end|>", "<|endoftext|>")),
+    "qwen": ChatFormat(QWEN_SYSTEM, ("<|im_end|>", "<|endoftext|>")),
 }
 
 
